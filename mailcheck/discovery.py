@@ -1,0 +1,40 @@
+"""Which files to check: files as given, directories searched for *.mail.yaml / *.mail.yml."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+PROFILE_SUFFIXES = (".mail.yaml", ".mail.yml")
+SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__", ".tox"})
+
+
+class NoSuchPath(Exception):
+    pass
+
+
+def is_profile_file(name: str) -> bool:
+    return name.endswith(PROFILE_SUFFIXES)
+
+
+def discover(paths: Iterable[Path]) -> list[Path]:
+    """Files to check, each once, in a stable order."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        if path.is_dir():
+            for file in _walk(path):
+                found.setdefault(file)
+        elif path.exists():
+            found.setdefault(path)
+        else:
+            raise NoSuchPath(str(path))
+    return list(found)
+
+
+def _walk(root: Path) -> list[Path]:
+    files: list[Path] = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+        files.extend(Path(folder, n) for n in sorted(names) if is_profile_file(n))
+    return files

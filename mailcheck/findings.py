@@ -1,0 +1,117 @@
+"""Findings and the rules that produce them: the shape every check and probe reports in."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from typing import Any, Callable, Iterable, Iterator
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "info": 1}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    name: str
+    severity: Severity
+    file: str
+    line: int
+    column: int
+    profile: str | None
+    path: str
+    message: str
+    hint: str
+
+    def with_severity(self, severity: Severity) -> Finding:
+        return replace(self, severity=severity)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "name": self.name,
+            "severity": self.severity.value,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "profile": self.profile,
+            "path": self.path,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+
+_SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule's identity and documentation; its module holds the check.
+
+    The documentation is the module docstring, written like ruff's: a summary line, then
+    sections "What it does", "Why is this bad?", "Example", "Use instead", "References".
+    """
+
+    id: str
+    name: str
+    severity: Severity
+    doc: str
+    check: Callable[..., Iterable[Finding]] | None = field(default=None, compare=False)
+    stage: str = "lint"  # lint: offline; probe: reported by `mailcheck probe`
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].rstrip(".")
+
+    def sections(self) -> dict[str, str]:
+        """The docstring's sections by heading, e.g. {"Why is this bad?": "..."}."""
+        parts = _SECTION.split(self.doc.strip())
+        return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
+
+    def checks(self, function: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+        """Decorator: attach the check function to this rule."""
+        object.__setattr__(self, "check", function)
+        return function
+
+    def finding(
+        self, *, file: str, line: int, column: int, profile: str | None, path: tuple, message: str, hint: str
+    ) -> Finding:
+        return Finding(
+            self.id, self.name, self.severity, file, line, column, profile, dotted(path), message, hint
+        )
+
+
+def dotted(path: Iterable[Any]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def sort_key(finding: Finding) -> tuple:
+    return (finding.file, finding.line, finding.column, finding.rule)
+
+
+def worst(findings: Iterable[Finding]) -> Severity | None:
+    return max((f.severity for f in findings), key=lambda s: s.rank, default=None)
+
+
+def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = {"errors": 0, "warnings": 0, "infos": 0}
+    for f in findings:
+        counts[f.severity.value + "s"] += 1
+    return counts
+
+
+def iter_unique(findings: Iterable[Finding]) -> Iterator[Finding]:
+    """Drop exact repeats (a merged value reached through several profiles is reported once each)."""
+    seen: set[Finding] = set()
+    for f in findings:
+        if f not in seen:
+            seen.add(f)
+            yield f

@@ -1,0 +1,69 @@
+"""What a valid `host` is, and which hosts are loopback: shared by the linter and the probe."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+
+_LABEL = re.compile(r"^(?!-)[A-Za-z0-9-]{1,63}(?<!-)$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def parse_ip(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        return None
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: traffic that never leaves the machine."""
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    ip = parse_ip(host)
+    return ip is not None and ip.is_loopback
+
+
+def host_problem(host: str) -> tuple[str, str] | None:
+    """(what is wrong, how to fix it) for a host that is not a DNS name or IP literal."""
+    if not host.strip():
+        return "the host is empty", "set host to the server's DNS name, e.g. smtp.example.com"
+    if _SCHEME.match(host):
+        bare = _SCHEME.sub("", host).split("/", 1)[0].rsplit(":", 1)[0]
+        return f"the host {host!r} has a URL scheme", f"write the name alone: host: {bare}; the scheme is `protocol`"
+    if host.startswith("[") and host.endswith("]"):
+        return f"the host {host!r} is in brackets", f"write the address without brackets: host: {host[1:-1]}"
+    if any(c.isspace() for c in host):
+        return f"the host {host!r} contains white space", "remove the spaces"
+    if "/" in host:
+        return f"the host {host!r} contains a path", f"keep only the name: host: {host.split('/', 1)[0]}"
+    if ":" in host and parse_ip(host) is None:
+        name, _, port = host.rpartition(":")
+        if port.isdigit():
+            return f"the host {host!r} includes a port", f"set host: {name} and port: {port}"
+        return f"{host!r} is not a valid IPv6 address", "check the address"
+    return _name_problem(host)
+
+
+def _name_problem(host: str) -> tuple[str, str] | None:
+    if parse_ip(host) is not None:
+        return None
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    if all(label.isdigit() for label in labels):
+        return f"{host!r} is not a valid IPv4 address", "write four numbers from 0 to 255, e.g. 192.0.2.10"
+    try:
+        ascii_host = host.encode("idna").decode("ascii") if not host.isascii() else host
+    except UnicodeError:
+        return f"the host {host!r} is not a valid international domain name", "check the spelling"
+    if len(ascii_host.rstrip(".")) > 253:
+        return "the host name is longer than 253 characters", "check the value"
+    for label in (ascii_host[:-1] if ascii_host.endswith(".") else ascii_host).split("."):
+        if not label:
+            return f"the host {host!r} has an empty label (two dots in a row, or a leading dot)", "remove the extra dot"
+        if not _LABEL.match(label):
+            return (
+                f"the host {host!r} has an invalid label {label!r}",
+                "use letters, digits and hyphens only (no '_', '%' or placeholders; no hyphen at either end)",
+            )
+    return None

@@ -1,0 +1,162 @@
+"""The profile format, version 1: the single source of truth.
+
+`schemas/mailcheck.schema.json` is generated from these models (see `schema.py`), the
+linter validates against them, and the probe reads the validated objects. Scalars are
+strict (no "587" for a port, no "yes" for a boolean) so that the tool and a JSON Schema
+validator agree on what is structurally valid.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
+from pydantic import Strict
+
+from mailcheck.protocols import SECURITY_DESCRIPTIONS, Protocol, Security, default_port
+
+FORMAT_VERSION = 1
+EXTENSION_PREFIX = "x-"  # top-level keys starting with it are the user's (anchors live there)
+PROFILE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+SCHEMA_ID = "https://mailcheck.dev/schemas/mailcheck.schema.json"
+
+TlsVersion = Literal["1.0", "1.1", "1.2", "1.3"]
+Mechanism = Literal["auto", "plain", "login", "cram-md5", "xoauth2"]
+Seconds = Annotated[float, Strict(), Field(gt=0, le=300)]
+
+
+class _Closed(BaseModel):
+    """A mapping that rejects keys it does not define."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class EnvSecret(_Closed):
+    """Read the secret from an environment variable at probe time."""
+
+    env: Annotated[StrictStr, Field(pattern=ENV_NAME_PATTERN, description="Environment variable name.")]
+
+
+class FileSecret(_Closed):
+    """Read the secret from a file (first line), relative to the profile file."""
+
+    file: Annotated[StrictStr, Field(min_length=1, description="Path of a file holding the secret.")]
+
+
+SecretRef = Annotated[
+    Union[EnvSecret, FileSecret, StrictStr],
+    Field(
+        description='A reference to a secret: {env: NAME}, {file: PATH} or "${NAME}". '
+        "A literal value is accepted by the schema but reported by the linter (MC303)."
+    ),
+]
+
+
+class TlsSettings(_Closed):
+    """How the TLS connection is verified."""
+
+    verify: StrictBool = Field(True, description="Verify the server certificate chain and name. Keep true.")
+    min_version: TlsVersion = Field(
+        "1.2",
+        description='Lowest TLS version accepted, quoted: "1.2" or "1.3" (RFC 8996 retires 1.0 and 1.1).',
+    )
+    ca_file: StrictStr | None = Field(
+        None, min_length=1, description="PEM file of CA certificates to trust, relative to the profile file."
+    )
+    server_name: StrictStr | None = Field(
+        None, min_length=1, description="Name to verify in the certificate, when `host` is an IP address."
+    )
+
+
+class Auth(_Closed):
+    """Credentials; absent means the server is used without authentication."""
+
+    username: StrictStr | None = Field(None, description="Login name, usually the full e-mail address.")
+    password: SecretRef | None = Field(None, description="Password reference (not with xoauth2).")
+    token: SecretRef | None = Field(None, description="OAuth2 access token reference (with mechanism xoauth2).")
+    mechanism: Mechanism = Field(
+        "auto", description="SASL mechanism; auto picks the strongest one the server offers."
+    )
+
+
+class Sender(_Closed):
+    """The envelope and header sender of mail sent with this profile."""
+
+    address: StrictStr = Field(description="Sender e-mail address.")
+    name: StrictStr | None = Field(None, description="Display name.")
+
+
+class SendTest(_Closed):
+    """Where `mailcheck probe --send-test` sends its test message."""
+
+    send_to: StrictStr = Field(description="Recipient address of the test message.")
+
+
+class _ProfileBase(_Closed):
+    description: StrictStr | None = Field(None, description="What this profile is for.")
+    host: StrictStr = Field(description="Server DNS name or IP literal; no scheme, no port, no path.")
+    port: StrictInt | None = Field(
+        None, ge=1, le=65535, description="TCP port; when omitted, the protocol's port for `security`."
+    )
+    security: Security = Field(
+        description="tls (implicit TLS), starttls (required upgrade) or none.",
+        json_schema_extra={"enumDescriptions": [SECURITY_DESCRIPTIONS[s] for s in Security]},
+    )
+    tls: TlsSettings | None = Field(None, description="TLS verification settings.")
+    auth: Auth | None = Field(None, description="Credentials; absent means no authentication.")
+    timeout: Seconds = Field(10.0, description="Seconds one probe of this profile may take, at most 300.")
+
+    @property
+    def effective_port(self) -> int:
+        return self.port if self.port is not None else default_port(self.protocol, self.security)
+
+    @property
+    def tls_settings(self) -> TlsSettings:
+        return self.tls if self.tls is not None else TlsSettings()
+
+
+class SmtpProfile(_ProfileBase):
+    """Sending mail over SMTP."""
+
+    protocol: Literal[Protocol.SMTP] = Field(description="smtp, imap or pop3.")
+    sender: Sender | None = Field(None, alias="from", description="Sender address (smtp only).")
+    test: SendTest | None = Field(None, description="Recipient for the probe's test message (smtp only).")
+
+
+class ImapProfile(_ProfileBase):
+    """Reading mail over IMAP."""
+
+    protocol: Literal[Protocol.IMAP] = Field(description="smtp, imap or pop3.")
+
+
+class Pop3Profile(_ProfileBase):
+    """Reading mail over POP3."""
+
+    protocol: Literal[Protocol.POP3] = Field(description="smtp, imap or pop3.")
+
+
+Profile = Annotated[Union[SmtpProfile, ImapProfile, Pop3Profile], Field(discriminator="protocol")]
+ProfileName = Annotated[str, Field(pattern=PROFILE_NAME_PATTERN)]
+
+
+class ProfileFile(_Closed):
+    """A mailcheck profile file: named SMTP, IMAP and POP3 profiles."""
+
+    model_config = ConfigDict(
+        title="mailcheck profile file",
+        json_schema_extra={"patternProperties": {f"^{EXTENSION_PREFIX}": {}}},
+    )
+
+    version: Literal[1] = Field(description="Format version; must be 1.")
+    profiles: dict[ProfileName, Profile] = Field(
+        description="Profiles by name.",
+        # pydantic states the name pattern as patternProperties only; say also that
+        # other names are not allowed, so JSON Schema validators reject them too.
+        json_schema_extra={"propertyNames": {"pattern": PROFILE_NAME_PATTERN}, "additionalProperties": False},
+    )
+
+
+def strip_extensions(document: dict) -> dict:
+    """The document without its `x-` extension keys, which the format leaves to users."""
+    return {k: v for k, v in document.items() if not (isinstance(k, str) and k.startswith(EXTENSION_PREFIX))}

@@ -1,0 +1,109 @@
+"""The one table of mail protocols, their well-known ports and security modes.
+
+The linter checks profiles against it (port/security rules, default ports) and the
+probe speaks by it (which STARTTLS verb, which mode a port should answer in), so a
+fact about ports lives here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Protocol(str, Enum):
+    SMTP = "smtp"
+    IMAP = "imap"
+    POP3 = "pop3"
+
+
+class Security(str, Enum):
+    TLS = "tls"  # implicit TLS: the handshake is the first thing on the wire (RFC 8314)
+    STARTTLS = "starttls"  # plaintext greeting, then upgrade; required, never optional
+    NONE = "none"  # no encryption at all
+
+
+SECURITY_DESCRIPTIONS: dict[Security, str] = {
+    Security.TLS: "Implicit TLS: the TLS handshake starts as soon as the connection opens "
+    "(ports 465, 993, 995; RFC 8314).",
+    Security.STARTTLS: "Plaintext greeting, then a required upgrade with STARTTLS (STLS for POP3) "
+    "before anything else (ports 587, 143, 110; RFC 3207, RFC 2595). Never falls back to plaintext.",
+    Security.NONE: "No encryption: everything, credentials included, crosses the network in cleartext.",
+}
+
+
+@dataclass(frozen=True)
+class ProtocolInfo:
+    protocol: Protocol
+    title: str
+    starttls_verb: str  # the command that upgrades a plaintext session
+    default_ports: dict[Security, int]
+
+
+@dataclass(frozen=True)
+class WellKnownPort:
+    port: int
+    protocol: Protocol
+    name: str  # IANA service name
+    modes: frozenset[Security]  # the security modes this port speaks
+    reference: str
+
+    @property
+    def implicit_tls(self) -> bool:
+        return self.modes == {Security.TLS}
+
+
+PROTOCOLS: dict[Protocol, ProtocolInfo] = {
+    Protocol.SMTP: ProtocolInfo(
+        Protocol.SMTP,
+        "SMTP",
+        "STARTTLS",
+        {Security.TLS: 465, Security.STARTTLS: 587, Security.NONE: 25},
+    ),
+    Protocol.IMAP: ProtocolInfo(
+        Protocol.IMAP,
+        "IMAP",
+        "STARTTLS",
+        {Security.TLS: 993, Security.STARTTLS: 143, Security.NONE: 143},
+    ),
+    Protocol.POP3: ProtocolInfo(
+        Protocol.POP3,
+        "POP3",
+        "STLS",
+        {Security.TLS: 995, Security.STARTTLS: 110, Security.NONE: 110},
+    ),
+}
+
+_PLAIN_OR_STARTTLS = frozenset({Security.STARTTLS, Security.NONE})
+_IMPLICIT_TLS = frozenset({Security.TLS})
+
+WELL_KNOWN_PORTS: dict[int, WellKnownPort] = {
+    p.port: p
+    for p in (
+        WellKnownPort(25, Protocol.SMTP, "smtp", _PLAIN_OR_STARTTLS, "RFC 5321, STARTTLS RFC 3207"),
+        WellKnownPort(465, Protocol.SMTP, "submissions", _IMPLICIT_TLS, "RFC 8314 section 3.3"),
+        WellKnownPort(587, Protocol.SMTP, "submission", _PLAIN_OR_STARTTLS, "RFC 6409, STARTTLS RFC 3207"),
+        WellKnownPort(143, Protocol.IMAP, "imap", _PLAIN_OR_STARTTLS, "RFC 9051, STARTTLS RFC 2595"),
+        WellKnownPort(993, Protocol.IMAP, "imaps", _IMPLICIT_TLS, "RFC 8314 section 3.3"),
+        WellKnownPort(110, Protocol.POP3, "pop3", _PLAIN_OR_STARTTLS, "RFC 1939, STLS RFC 2595"),
+        WellKnownPort(995, Protocol.POP3, "pop3s", _IMPLICIT_TLS, "RFC 8314 section 3.3"),
+    )
+}
+
+
+def default_port(protocol: Protocol, security: Security) -> int:
+    """The port a profile uses when it names none."""
+    return PROTOCOLS[protocol].default_ports[security]
+
+
+def well_known(port: int) -> WellKnownPort | None:
+    return WELL_KNOWN_PORTS.get(port)
+
+
+def ports_of(protocol: Protocol) -> list[WellKnownPort]:
+    return [p for p in WELL_KNOWN_PORTS.values() if p.protocol is protocol]
+
+
+def suggested_security(port: WellKnownPort) -> Security:
+    """The mode to recommend on a well-known port: TLS where it is implicit, else STARTTLS."""
+    return Security.TLS if port.implicit_tls else Security.STARTTLS

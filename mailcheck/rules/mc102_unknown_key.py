@@ -1,0 +1,97 @@
+'''A key the profile format does not have.
+
+## What it does
+Reports a key that is not part of the format at that place: a typo (`secuirty`), a setting
+from another tool (`ssl: true`, `use_tls`, `starttls: true`, `user`, `pass`), `from` or
+`test` on an IMAP or POP3 profile, or a top-level key that is not `version`, `profiles` or
+an `x-` extension. The hint names the closest key, or the mailcheck way to say it.
+
+## Why is this bad?
+A misspelt key is silently ignored by most applications: `secuirty: tls` leaves the
+security at its default and the connection fails at deploy time, or worse, succeeds in
+cleartext. Keys from other tools suggest a setting that does not exist here.
+
+## Example
+```yaml
+profiles:
+  outgoing:
+    protocol: smtp
+    host: smtp.example.com
+    ssl: true
+    user: app@example.com
+```
+
+## Use instead
+```yaml
+profiles:
+  outgoing:
+    protocol: smtp
+    host: smtp.example.com
+    security: tls
+    auth:
+      username: app@example.com
+      password: {env: SMTP_PASSWORD}
+```
+'''
+
+from __future__ import annotations
+
+import difflib
+
+from mailcheck.findings import Rule, Severity
+from mailcheck.validator import Violation
+
+RULE = Rule("MC102", "unknown-key", Severity.ERROR, __doc__)
+
+# Spellings from other tools' mail settings, and what mailcheck calls them.
+FOREIGN_KEYS = {
+    "ssl": "security: tls (implicit TLS) or security: starttls",
+    "use_ssl": "security: tls",
+    "usessl": "security: tls",
+    "secure": "security: tls (nodemailer's secure: true) or security: starttls (secure: false)",
+    "tls_enabled": "security: starttls or security: tls",
+    "use_tls": "security: starttls (Django's EMAIL_USE_TLS means STARTTLS)",
+    "usetls": "security: starttls",
+    "starttls": "security: starttls",
+    "enable_starttls": "security: starttls",
+    "require_tls": "security: starttls",
+    "encryption": "security: tls, starttls or none",
+    "socket_type": "security: tls (SSL), starttls (STARTTLS) or none (plain)",
+    "sockettype": "security: tls (SSL), starttls (STARTTLS) or none (plain)",
+    "server": "host",
+    "hostname": "host",
+    "address": "host (the server) or from.address (the sender)",
+    "user": "auth.username",
+    "username": "auth.username",
+    "login": "auth.username",
+    "pass": "auth.password",
+    "password": "auth.password",
+    "sender": "from.address",
+    "from_address": "from.address",
+    "from_email": "from.address",
+    "verify": "tls.verify",
+    "verify_ssl": "tls.verify",
+    "ca_cert": "tls.ca_file",
+    "cafile": "tls.ca_file",
+    "method": "mechanism",
+    "auth_method": "auth.mechanism",
+    "authmethod": "auth.mechanism",
+    "type": "protocol",
+}
+_SMTP_ONLY = {"from", "test"}
+
+
+def hint_for(violation: Violation) -> str:
+    key = violation.key or ""
+    allowed = [str(a) for a in violation.allowed]
+    if key in _SMTP_ONLY and "protocol" in allowed:
+        return f"`{key}` applies to smtp profiles only; remove it here"
+    if violation.path == () and not key.startswith("x-"):
+        return "top-level keys are version and profiles; prefix your own keys with `x-` (e.g. x-defaults)"
+    foreign = FOREIGN_KEYS.get(key.lower().replace("-", "_"))
+    if foreign and key not in allowed:
+        return f"mailcheck spells this {foreign}"
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}?"
+    return f"allowed keys here: {', '.join(allowed)}"

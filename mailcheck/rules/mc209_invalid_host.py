@@ -1,0 +1,52 @@
+'''The host is not a DNS name or an IP address.
+
+## What it does
+Reports a `host` (or `tls.server_name`) with a URL scheme (`smtp://`), a port
+(`smtp.example.com:587`), a path, spaces, an empty or invalid label (`mail..example.com`,
+`mail_server`, a `%EMAILDOMAIN%` placeholder), brackets around an IPv6 address, or an
+invalid IP address (`300.1.1.1`).
+
+## Why is this bad?
+The application passes the value to the resolver as is: the lookup fails at run time
+with "Name or service not known", often far from where the value was written. A port in
+the host is ignored or breaks the connection while `port` says something else.
+
+## Example
+```yaml
+outgoing:
+  protocol: smtp
+  host: smtp://smtp.example.com:587
+  security: starttls
+```
+
+## Use instead
+```yaml
+outgoing:
+  protocol: smtp
+  host: smtp.example.com
+  port: 587
+  security: starttls
+```
+
+## References
+- RFC 1123 section 2.1 (host names), RFC 5890 (internationalized names)
+'''
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from mailcheck.hosts import host_problem
+from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+
+RULE = Rule("MC209", "invalid-host", Severity.ERROR, __doc__)
+
+
+@RULE.checks
+def check(ctx: ProfileContext) -> Iterator[Finding]:
+    for keys in (("host",), ("tls", "server_name")):
+        value = ctx.profile.setting(*keys)
+        problem = host_problem(value) if isinstance(value, str) else None
+        if problem is not None:
+            message, hint = problem
+            yield ctx.finding(RULE, keys, f"{'.'.join(keys)}: {message}", hint)

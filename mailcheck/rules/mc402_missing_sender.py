@@ -1,0 +1,54 @@
+'''An SMTP profile has no sender address.
+
+## What it does
+Reports an smtp profile without `from.address` whose username is not an e-mail address
+(or that has no auth at all), so there is no address to send from.
+
+## Why is this bad?
+Applications fall back to the login name as the sender. When the login is `apikey`,
+`AKIAIOSFODNN7EXAMPLE` or a local account name, the server rejects `MAIL FROM` or the
+message is sent from an address that fails SPF and DMARC at the receiver.
+
+## Example
+```yaml
+outgoing:
+  protocol: smtp
+  host: smtp.sendgrid.net
+  security: starttls
+  auth: {username: apikey, password: {env: SENDGRID_API_KEY}}
+```
+
+## Use instead
+```yaml
+outgoing:
+  protocol: smtp
+  host: smtp.sendgrid.net
+  security: starttls
+  auth: {username: apikey, password: {env: SENDGRID_API_KEY}}
+  from: {address: notifications@example.com, name: Example}
+```
+'''
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from mailcheck.addresses import is_address
+from mailcheck.protocols import Protocol
+from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+
+RULE = Rule("MC402", "missing-sender", Severity.ERROR, __doc__)
+
+
+@RULE.checks
+def check(ctx: ProfileContext) -> Iterator[Finding]:
+    profile = ctx.profile
+    if profile.protocol is not Protocol.SMTP or profile.sender_address or is_address(profile.username):
+        return
+    why = f"the username {profile.username!r} is not an address" if profile.username else "there is no username"
+    yield ctx.finding(
+        RULE,
+        ctx.first_written(("auth", "username"), ("protocol",)),
+        f"smtp profile has no from.address and {why} to send from",
+        "add `from: {address: sender@example.com}` with an address the server lets this login send as",
+    )

@@ -1,0 +1,56 @@
+"""Run `check` over paths: discovery, settings, one result per file."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+from mailcheck.checker import check_file
+from mailcheck.config import ConfigError, Settings, find_config, load_settings
+from mailcheck.discovery import PROFILE_SUFFIXES, NoSuchPath, discover
+from mailcheck.report import CheckReport
+
+
+class RunError(Exception):
+    """A usage problem: no such path, a broken config, nothing to check."""
+
+
+def run_check(
+    paths: list[Path], *, config_path: Path | None = None, disable: Iterable[str] = ()
+) -> tuple[CheckReport, Settings]:
+    settings = _settings(config_path, disable)
+    try:
+        files = discover(paths)
+    except NoSuchPath as err:
+        raise RunError(f"no such file or directory: {err}") from None
+    if not files:
+        where = ", ".join(str(p) for p in paths)
+        raise RunError(f"no profile files ({' or '.join('*' + s for s in PROFILE_SUFFIXES)}) found in {where}")
+    return CheckReport([check_file(f, shown_path(f), settings) for f in files]), settings
+
+
+def shown_path(path: Path) -> str:
+    """The path relative to the current directory when it is below it, as given otherwise."""
+    try:
+        return os.path.relpath(path) if path.is_absolute() and not os.path.relpath(path).startswith("..") else str(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _settings(config_path: Path | None, disable: Iterable[str]) -> Settings:
+    try:
+        if config_path is not None and not config_path.is_file():
+            raise ConfigError(f"no such config file: {config_path}")
+        settings = load_settings(config_path or find_config(Path.cwd()))
+        extra = list(disable)
+        if extra:
+            from dataclasses import replace
+
+            from mailcheck.config import _parse  # one place validates rule names
+
+            extra_ids = _parse({"disable": extra}, "--disable").disable
+            settings = replace(settings, disable=settings.disable | extra_ids)
+        return settings
+    except ConfigError as err:
+        raise RunError(str(err)) from None

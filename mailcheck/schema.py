@@ -1,0 +1,51 @@
+"""The published JSON Schema: generated from the pydantic models, read back at run time.
+
+Generating needs pydantic (slow to import); checking only needs the generated file, so
+`mailcheck check` starts fast and validates against exactly what editors see.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mailcheck.validator import SchemaValidator
+
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
+PACKAGED_SCHEMA = "mailcheck.schema.json"  # a link to schemas/ in the source tree, a file in the wheel
+
+
+def generate_schema() -> dict[str, Any]:
+    """Build the JSON Schema from the models (the single source of truth)."""
+    from mailcheck.model import SCHEMA_ID, ProfileFile
+
+    schema = ProfileFile.model_json_schema(by_alias=True)
+    return {"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}
+
+
+def render_schema(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+@lru_cache(maxsize=1)
+def published_schema() -> dict[str, Any]:
+    """The schema shipped with the package (kept equal to generate_schema() by a test)."""
+    text = resources.files("mailcheck").joinpath(PACKAGED_SCHEMA).read_text(encoding="utf-8")
+    return json.loads(text)
+
+
+@lru_cache(maxsize=1)
+def validator() -> "SchemaValidator":
+    from mailcheck.validator import SchemaValidator
+
+    return SchemaValidator(published_schema())
+
+
+def profile_schema(protocol: str) -> dict[str, Any]:
+    """The schema of one protocol's profiles, found through the discriminator mapping."""
+    union = published_schema()["properties"]["profiles"]["patternProperties"]
+    (branches,) = union.values()
+    return validator().resolve({"$ref": branches["discriminator"]["mapping"][protocol]})

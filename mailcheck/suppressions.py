@@ -1,0 +1,42 @@
+"""`# mailcheck: disable-line|disable-next-line|disable-file ID[,ID] [-- reason]` comments."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from mailcheck.findings import Finding
+
+_DIRECTIVE = re.compile(
+    r"#\s*mailcheck:\s*(?P<scope>disable-line|disable-next-line|disable-file)\s+(?P<ids>[^#]*?)\s*(?:--.*)?$"
+)
+
+
+@dataclass
+class Suppressions:
+    by_line: dict[int, set[str]] = field(default_factory=dict)
+    whole_file: set[str] = field(default_factory=set)
+
+    def covers(self, finding: Finding) -> bool:
+        wanted = {finding.rule, finding.name}
+        return bool(wanted & self.whole_file or wanted & self.by_line.get(finding.line, set()))
+
+
+def parse_suppressions(lines: list[str], normalize: Callable[[str], str | None]) -> Suppressions:
+    """Read the directives in `lines`; `normalize` maps an ID or name to a rule ID (None: unknown)."""
+    found = Suppressions()
+    for number, line in enumerate(lines, start=1):
+        if "mailcheck:" not in line:
+            continue
+        match = _DIRECTIVE.search(line)
+        if match is None:
+            continue
+        ids = {rule for token in re.split(r"[\s,]+", match["ids"]) if token and (rule := normalize(token))}
+        scope = match["scope"]
+        if scope == "disable-file":
+            found.whole_file |= ids
+        else:
+            target = number if scope == "disable-line" else number + 1
+            found.by_line.setdefault(target, set()).update(ids)
+    return found
