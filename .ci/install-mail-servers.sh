@@ -10,6 +10,7 @@ readonly PACKAGES=(postfix dovecot-imapd dovecot-pop3d openssl)
 readonly BINARIES=(/usr/sbin/postfix /usr/sbin/dovecot /usr/bin/openssl)
 readonly POLICY_RC=/usr/sbin/policy-rc.d
 readonly APT_UPDATE_TRIES=3
+readonly APT_LOCK_WAIT=(-o DPkg::Lock::Timeout=120)
 
 log() { printf 'install-mail-servers: %s\n' "$*" >&2; }
 
@@ -27,7 +28,7 @@ already_installed() {
 apt_update_with_retries() {
     local attempt
     for ((attempt = 1; attempt <= APT_UPDATE_TRIES; attempt++)); do
-        if timeout 300 apt-get update -q; then
+        if timeout 300 apt-get "${APT_LOCK_WAIT[@]}" update -q </dev/null; then
             return 0
         fi
         log "apt-get update failed (attempt $attempt/$APT_UPDATE_TRIES)"
@@ -70,10 +71,11 @@ main() {
     export DEBIAN_FRONTEND=noninteractive
     install_policy_rc
     trap restore_policy_rc EXIT
+    trap 'exit 130' INT TERM  # so the EXIT trap restores policy-rc.d on signals too
 
     echo 'postfix postfix/main_mailer_type select No configuration' | debconf-set-selections
     apt_update_with_retries
-    timeout 900 apt-get install -y -q --no-install-recommends \
+    timeout 900 apt-get "${APT_LOCK_WAIT[@]}" install -y -q --no-install-recommends \
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
         "${PACKAGES[@]}" </dev/null
 

@@ -12,7 +12,7 @@ from typing import Any
 from mailcheck.config import Settings
 from mailcheck.findings import Finding, Rule, dotted, iter_unique, sort_key
 from mailcheck.loader import Document, UnreadableDocument, read_document
-from mailcheck.model import strip_extensions
+from mailcheck.format import strip_extensions
 from mailcheck.profile import ProfileView
 from mailcheck.rules import all_rules, find_rule, profile_rules
 from mailcheck.rules.base import ProfileContext

@@ -8,11 +8,12 @@ value, merged ones included. No tag ever runs code: unknown tags are refused.
 
 from __future__ import annotations
 
+import gc
 import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a profile file of 10,000 profiles is about 2.5 MB
 MAX_DEPTH = 64  # profiles nest four levels deep; anything deeper is not a profile file
@@ -105,7 +106,15 @@ def read_document(path: Path) -> Document:
     """Load `path`; raise UnreadableDocument for anything that is not one YAML mapping."""
     text = _read_text(path)
     builder = _Builder()
-    data = builder.build(text)
+    # Building allocates hundreds of thousands of containers and creates no cycles:
+    # the collector would spend about a third of the load time finding nothing.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        data = builder.build(text)
+    finally:
+        if collecting:
+            gc.enable()
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {kind_of(data)}"
         raise UnreadableDocument(
@@ -234,18 +243,30 @@ class _Builder:
         self.anchors: dict[str, _Node] = {}
         self.problems: list[LoadProblem] = []
         self.stack: list[_Frame] = []
+        self.root: list[Any] = []
         self.expanded = 0
 
     def build(self, text: str) -> Any:
         from _ruamel_yaml import CParser  # ruamel.yaml.clib: the libyaml event parser
+        from ruamel.yaml import events
 
-        root: list[Any] = []
+        handlers = {
+            events.MappingStartEvent: lambda e: self._open(MarkedMap(_mark(e)), e),
+            events.SequenceStartEvent: lambda e: self._open(MarkedList(_mark(e)), e),
+            events.MappingEndEvent: lambda e: self._close(),
+            events.SequenceEndEvent: lambda e: self._close(),
+            events.ScalarEvent: self._scalar,
+            events.AliasEvent: self._alias,
+        }
         documents = 0
         try:
             parser = CParser(text)
-            for event in _events(parser):
-                kind = type(event).__name__
-                if kind == "DocumentStartEvent":
+            while True:
+                event = parser.get_event()
+                handler = handlers.get(type(event))
+                if handler is not None:
+                    handler(event)
+                elif isinstance(event, events.DocumentStartEvent):
                     documents += 1
                     if documents > 1:
                         raise UnreadableDocument(
@@ -253,27 +274,13 @@ class _Builder:
                             "keep one document per file; remove the extra `---`",
                             _mark(event),
                         )
-                elif kind in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
-                    continue
-                else:
-                    self._feed(kind, event, root)
+                elif isinstance(event, events.StreamEndEvent):
+                    break
         except UnreadableDocument:
             raise
         except Exception as err:  # libyaml's scanner and parser errors, whatever their class
             raise _syntax_error(err) from None
-        return root[0] if root else None
-
-    def _feed(self, kind: str, event: Any, root: list[Any]) -> None:
-        if kind == "MappingStartEvent":
-            self._open(MarkedMap(_mark(event)), event)
-        elif kind == "SequenceStartEvent":
-            self._open(MarkedList(_mark(event)), event)
-        elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-            self._close(root)
-        elif kind == "ScalarEvent":
-            self._scalar(event, root)
-        elif kind == "AliasEvent":
-            self._alias(event, root)
+        return self.root[0] if self.root else None
 
     def _open(self, container: MarkedMap | MarkedList, event: Any) -> None:
         self._check_tag(event, "map" if isinstance(container, MarkedMap) else "seq")
@@ -291,13 +298,13 @@ class _Builder:
             )
         self.stack.append(_Frame(container, event.anchor))
 
-    def _close(self, root: list[Any]) -> None:
+    def _close(self) -> None:
         frame = self.stack.pop()
         if isinstance(frame.value, MarkedMap):
             _apply_merges(frame.value, frame.merges)
-        self._attach(_Node(frame.value, frame.size, frame.height), frame.anchor, frame.value.mark, root)
+        self._attach(_Node(frame.value, frame.size, frame.height), frame.anchor, frame.value.mark)
 
-    def _scalar(self, event: Any, root: list[Any]) -> None:
+    def _scalar(self, event: Any) -> None:
         mark = _mark(event)
         parent = self.stack[-1] if self.stack else None
         if parent is not None and isinstance(parent.value, MarkedMap) and parent.expect_key:
@@ -306,7 +313,7 @@ class _Builder:
             if event.anchor:
                 self.anchors[event.anchor] = _Node(event.value, 1, 1)
             return
-        self._attach(_Node(self._scalar_value(event), 1, 1), event.anchor, mark, root)
+        self._attach(_Node(self._scalar_value(event), 1, 1), event.anchor, mark)
 
     def _scalar_value(self, event: Any) -> Any:
         tag = event.tag
@@ -334,7 +341,7 @@ class _Builder:
             _mark(event),
         )
 
-    def _alias(self, event: Any, root: list[Any]) -> None:
+    def _alias(self, event: Any) -> None:
         node = self.anchors.get(event.anchor)
         if node is None:
             raise UnreadableDocument(
@@ -348,9 +355,9 @@ class _Builder:
                 raise UnreadableDocument("an alias used as a key is not text", "use plain text keys", _mark(event))
             parent.key, parent.key_mark, parent.expect_key = node.value, _mark(event), False
             return
-        self._attach(node, None, _mark(event), root)
+        self._attach(node, None, _mark(event))
 
-    def _attach(self, node: _Node, anchor: str | None, mark: Mark, root: list[Any]) -> None:
+    def _attach(self, node: _Node, anchor: str | None, mark: Mark) -> None:
         self.expanded += node.size
         if self.expanded > MAX_EXPANDED_NODES:
             raise UnreadableDocument(
@@ -365,7 +372,7 @@ class _Builder:
         if anchor:
             self.anchors[anchor] = node
         if not self.stack:
-            root.append(node.value)
+            self.root.append(node.value)
             return
         parent = self.stack[-1]
         parent.size += node.size
@@ -416,14 +423,6 @@ def _apply_merges(mapping: MarkedMap, sources: list[MarkedMap]) -> None:
                 mapping[key] = value
                 mapping.key_marks[key] = source.key_marks[key]
                 mapping.value_marks[key] = source.value_marks[key]
-
-
-def _events(parser: Any) -> Iterator[Any]:
-    while True:
-        event = parser.get_event()
-        yield event
-        if type(event).__name__ == "StreamEndEvent":
-            return
 
 
 def _mark(event: Any) -> Mark:

@@ -13,13 +13,9 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
 from pydantic import Strict
 
+from mailcheck.format import ENV_NAME_PATTERN, EXTENSION_PREFIX, PROFILE_NAME_PATTERN
 from mailcheck.protocols import SECURITY_DESCRIPTIONS, Protocol, Security, default_port
 
-FORMAT_VERSION = 1
-EXTENSION_PREFIX = "x-"  # top-level keys starting with it are the user's (anchors live there)
-PROFILE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
-SCHEMA_ID = "https://mailcheck.dev/schemas/mailcheck.schema.json"
 
 TlsVersion = Literal["1.0", "1.1", "1.2", "1.3"]
 Mechanism = Literal["auto", "plain", "login", "cram-md5", "xoauth2"]
@@ -156,7 +152,3 @@ class ProfileFile(_Closed):
         json_schema_extra={"propertyNames": {"pattern": PROFILE_NAME_PATTERN}, "additionalProperties": False},
     )
 
-
-def strip_extensions(document: dict) -> dict:
-    """The document without its `x-` extension keys, which the format leaves to users."""
-    return {k: v for k, v in document.items() if not (isinstance(k, str) and k.startswith(EXTENSION_PREFIX))}

@@ -28,7 +28,7 @@ class ProfileView:
         """Whether the profile sets this value itself (not null, not a default)."""
         node: Any = self.data
         for key in keys:
-            if not isinstance(node, Mapping) or node.get(key) is None:
+            if not isinstance(node, dict) or node.get(key) is None:
                 return False
             node = node[key]
         return True
@@ -37,7 +37,7 @@ class ProfileView:
         """The value at `keys`, or the format's default for it."""
         node: Any = self.data
         for key in keys:
-            if not isinstance(node, Mapping) or node.get(key) is None:
+            if not isinstance(node, dict) or node.get(key) is None:
                 return _default(self.data["protocol"], keys)
             node = node[key]
         return node

@@ -20,7 +20,8 @@ PACKAGED_SCHEMA = "mailcheck.schema.json"  # a link to schemas/ in the source tr
 
 def generate_schema() -> dict[str, Any]:
     """Build the JSON Schema from the models (the single source of truth)."""
-    from mailcheck.model import SCHEMA_ID, ProfileFile
+    from mailcheck.format import SCHEMA_ID
+    from mailcheck.model import ProfileFile
 
     schema = ProfileFile.model_json_schema(by_alias=True)
     return {"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}

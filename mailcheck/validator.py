@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import Any, Iterable
+from functools import lru_cache, partial
+from typing import Any, Callable, Iterable
 
 ANNOTATIONS = frozenset(
     {"$schema", "$id", "$defs", "title", "description", "default", "examples", "enumDescriptions", "discriminator"}
@@ -57,15 +57,21 @@ _TYPE_WORDS = {
 }  # fmt: skip
 
 
+Check = Callable[[Any, Path, "list[Violation]"], None]
+
+
 class SchemaValidator:
+    """Compiles the schema once into nested closures, then checks documents with them."""
+
     def __init__(self, schema: dict[str, Any]) -> None:
         _check_keywords(schema)
         self.schema = schema
         self.defs: dict[str, Any] = schema.get("$defs", {})
+        self._compiled: dict[int, Check] = {}
 
     def violations(self, instance: Any, schema: dict[str, Any] | None = None, path: Path = ()) -> list[Violation]:
         out: list[Violation] = []
-        self._check(self.schema if schema is None else schema, instance, path, out)
+        self._compile(self.schema if schema is None else schema)(instance, path, out)
         return out
 
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
@@ -74,54 +80,103 @@ class SchemaValidator:
             schema = {**self.defs[schema["$ref"].rsplit("/", 1)[1]], **{k: v for k, v in schema.items() if k != "$ref"}}
         return schema
 
-    def _check(self, schema: dict[str, Any], value: Any, path: Path, out: list[Violation]) -> None:
-        schema = self.resolve(schema)
-        if "anyOf" in schema or "oneOf" in schema:
-            self._check_union(schema, value, path, out)
-        expected = schema.get("type")
-        if expected is not None and not _TYPES[expected](value):
-            out.append(Violation(path, "type", f"expected {_TYPE_WORDS[expected]}, found {_describe(value)}"))
-            return
-        if "const" in schema and not _equal(value, schema["const"]):
-            out.append(Violation(path, "const", f"must be {schema['const']!r}", allowed=(schema["const"],)))
-        if "enum" in schema and not any(_equal(value, e) for e in schema["enum"]):
-            choices = ", ".join(str(e) for e in schema["enum"])
-            out.append(Violation(path, "enum", f"{value!r} is not one of: {choices}", allowed=tuple(schema["enum"])))
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            _check_range(schema, value, path, out)
-        if isinstance(value, str):
-            _check_string(schema, value, path, out)
-        if isinstance(value, dict):
-            self._check_object(schema, value, path, out)
+    def _compile(self, schema: dict[str, Any]) -> Check:
+        key = id(schema)
+        if key not in self._compiled:
+            self._compiled[key] = self._build(self.resolve(schema))
+        return self._compiled[key]
 
-    def _check_union(self, schema: dict[str, Any], value: Any, path: Path, out: list[Violation]) -> None:
+    def _build(self, schema: dict[str, Any]) -> Check:
+        parts: list[Check] = []
+        if "anyOf" in schema or "oneOf" in schema:
+            parts.append(self._build_union(schema))
+        if "const" in schema or "enum" in schema:
+            parts.append(_build_choice(schema))
+        if any(k in schema for k in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")):
+            parts.append(partial(_check_range, schema))
+        if any(k in schema for k in ("minLength", "maxLength", "pattern")):
+            parts.append(partial(_check_string, schema))
+        if any(k in schema for k in ("properties", "required", "additionalProperties", "patternProperties", "propertyNames")):
+            parts.append(self._build_object(schema))
+        expected = schema.get("type")
+        is_type = _TYPES[expected] if expected is not None else None
+
+        def check(value: Any, path: Path, out: list[Violation]) -> None:
+            if is_type is not None and not is_type(value):
+                out.append(Violation(path, "type", f"expected {_TYPE_WORDS[expected]}, found {_describe(value)}"))
+                return
+            for part in parts:
+                part(value, path, out)
+
+        return check
+
+    def _build_union(self, schema: dict[str, Any]) -> Check:
         exclusive = "oneOf" in schema
         branches = schema["oneOf"] if exclusive else schema["anyOf"]
-        results = [self.violations(value, branch, path) for branch in branches]
-        matches = sum(1 for r in results if not r)
-        if matches == 1 or (matches > 1 and not exclusive):
-            return
-        if matches > 1:
-            out.append(Violation(path, "type", "matches more than one allowed form"))
-            return
-        chosen = self._explain_union(schema, branches, results, value, path)
-        out.extend(chosen)
+        compiled = [self._compile(b) for b in branches]
+        dispatch = self._discriminator_dispatch(schema, branches)
+
+        def check(value: Any, path: Path, out: list[Violation]) -> None:
+            if dispatch is not None:
+                out.extend(dispatch(value, path))
+                return
+            results = []
+            for branch in compiled:
+                found: list[Violation] = []
+                branch(value, path, found)
+                if not found and not exclusive:
+                    return  # anyOf: the first match settles it
+                results.append(found)
+            matches = sum(1 for r in results if not r)
+            if matches == 1:
+                return
+            if matches > 1:
+                out.append(Violation(path, "type", "matches more than one allowed form"))
+                return
+            out.extend(self._explain_union(schema, branches, results, value, path))
+
+        return check
+
+    def _discriminator_dispatch(
+        self, schema: dict[str, Any], branches: list[dict[str, Any]]
+    ) -> Callable[[Any, Path], list[Violation]] | None:
+        """For a pydantic discriminated union, check only the branch the tag names.
+
+        Sound because every mapped branch requires the tag and pins it with `const`, so no
+        other branch can match; verified here rather than assumed.
+        """
+        tag = schema.get("discriminator", {}).get("propertyName")
+        if not tag:
+            return None
+        mapping: dict[str, str] = schema["discriminator"]["mapping"]
+        by_tag: dict[str, Check] = {}
+        for name, ref in mapping.items():
+            branch = self.resolve({"$ref": ref})
+            if branch.get("properties", {}).get(tag, {}).get("const") != name or tag not in branch.get("required", ()):
+                return None
+            by_tag[name] = self._compile({"$ref": ref})
+        if len(by_tag) != len(branches):
+            return None
+
+        def dispatch(value: Any, path: Path) -> list[Violation]:
+            if not isinstance(value, dict):
+                return [Violation(path, "type", f"expected a mapping, found {_describe(value)}")]
+            if tag not in value:
+                return [Violation(path, "missing", f"{tag!r} is required", key=tag, allowed=tuple(mapping))]
+            check = by_tag.get(value[tag]) if isinstance(value[tag], str) else None
+            if check is None:
+                choices = ", ".join(mapping)
+                return [Violation(path + (tag,), "enum", f"{value[tag]!r} is not one of: {choices}", allowed=tuple(mapping))]
+            found: list[Violation] = []
+            check(value, path, found)
+            return found
+
+        return dispatch
 
     def _explain_union(
         self, schema: dict[str, Any], branches: list[dict], results: list[list[Violation]], value: Any, path: Path
     ) -> list[Violation]:
         """The violations of the branch the user most likely meant."""
-        tag = schema.get("discriminator", {}).get("propertyName")
-        if tag and isinstance(value, dict):
-            mapping: dict[str, str] = schema["discriminator"]["mapping"]
-            if tag not in value:
-                return [Violation(path, "missing", f"{tag!r} is required", key=tag, allowed=tuple(mapping))]
-            refs = [b.get("$ref") for b in branches]
-            if value[tag] in mapping and mapping[value[tag]] in refs:
-                return results[refs.index(mapping[value[tag]])]
-            return [
-                Violation(path + (tag,), "enum", f"{value[tag]!r} is not one of: {', '.join(mapping)}", allowed=tuple(mapping))
-            ]
         fitting = [r for b, r in zip(branches, results) if self._fits(b, value)]
         if fitting:
             return min(fitting, key=len)
@@ -148,26 +203,45 @@ class SchemaValidator:
             return ["{" + ", ".join(f"{k}: ..." for k in schema["required"]) + "}"]
         return [_TYPE_WORDS.get(schema.get("type", ""), "a value")]
 
-    def _check_object(self, schema: dict[str, Any], value: dict, path: Path, out: list[Violation]) -> None:
-        properties: dict[str, Any] = schema.get("properties", {})
-        patterns: dict[str, Any] = schema.get("patternProperties", {})
+    def _build_object(self, schema: dict[str, Any]) -> Check:
+        properties = {k: self._compile(v) for k, v in schema.get("properties", {}).items()}
+        patterns = [(_regex(p), self._compile(v)) for p, v in schema.get("patternProperties", {}).items()]
+        required = tuple(schema.get("required", ()))
         names = schema.get("propertyNames")
-        for key in schema.get("required", ()):
-            if key not in value:
-                out.append(Violation(path, "missing", f"{key!r} is required", key=key))
-        for key, item in value.items():
-            if names is not None and self.violations(key, names):
-                out.append(Violation(path, "bad-name", f"{key!r} is not a valid name", key=key, allowed=(names.get("pattern"),)))
-                continue
-            matched = [s for p, s in patterns.items() if re.search(p, key)]
-            if key in properties:
-                matched.append(properties[key])
-            for sub in matched:
-                self._check(sub, item, path + (key,), out)
-            if not matched and schema.get("additionalProperties", True) is False:
-                out.append(Violation(path, "unknown-key", f"unknown key {key!r}", key=key, allowed=tuple(properties)))
-            elif not matched and isinstance(schema.get("additionalProperties"), dict):
-                self._check(schema["additionalProperties"], item, path + (key,), out)
+        check_name = self._compile(names) if names is not None else None
+        additional = schema.get("additionalProperties", True)
+        check_additional = self._compile(additional) if isinstance(additional, dict) else None
+        allowed = tuple(properties)
+
+        def check(value: Any, path: Path, out: list[Violation]) -> None:
+            if not isinstance(value, dict):
+                return
+            for key in required:
+                if key not in value:
+                    out.append(Violation(path, "missing", f"{key!r} is required", key=key))
+            for key, item in value.items():
+                if check_name is not None:
+                    bad: list[Violation] = []
+                    check_name(key, (), bad)
+                    if bad:
+                        out.append(Violation(path, "bad-name", f"{key!r} is not a valid name", key=key, allowed=(names.get("pattern"),)))
+                        continue
+                matched = False
+                if key in properties:
+                    properties[key](item, path + (key,), out)
+                    matched = True
+                for regex, sub in patterns:
+                    if regex.search(key):
+                        sub(item, path + (key,), out)
+                        matched = True
+                if matched:
+                    continue
+                if additional is False:
+                    out.append(Violation(path, "unknown-key", f"unknown key {key!r}", key=key, allowed=allowed))
+                elif check_additional is not None:
+                    check_additional(item, path + (key,), out)
+
+        return check
 
     def default(self, schema: dict[str, Any], keys: Iterable[str]) -> Any:
         """The default the schema gives at `keys` below `schema`, or None."""
@@ -179,6 +253,17 @@ class SchemaValidator:
         return default
 
 
+def _build_choice(schema: dict[str, Any]) -> Check:
+    def check(value: Any, path: Path, out: list[Violation]) -> None:
+        if "const" in schema and not _equal(value, schema["const"]):
+            out.append(Violation(path, "const", f"must be {schema['const']!r}", allowed=(schema["const"],)))
+        if "enum" in schema and not any(_equal(value, e) for e in schema["enum"]):
+            choices = ", ".join(str(e) for e in schema["enum"])
+            out.append(Violation(path, "enum", f"{value!r} is not one of: {choices}", allowed=tuple(schema["enum"])))
+
+    return check
+
+
 def _object_branch(validator: SchemaValidator, schema: dict[str, Any]) -> dict[str, Any]:
     """For `X | None`, the X that has properties."""
     for branch in schema.get("anyOf", ()):
@@ -188,7 +273,9 @@ def _object_branch(validator: SchemaValidator, schema: dict[str, Any]) -> dict[s
     return schema
 
 
-def _check_range(schema: dict[str, Any], value: float, path: Path, out: list[Violation]) -> None:
+def _check_range(schema: dict[str, Any], value: Any, path: Path, out: list[Violation]) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
     # comparisons written as jsonschema writes them, so NaN passes here exactly as there
     bounds = (
         ("minimum", lambda b: value < b, "at least"),
@@ -201,7 +288,9 @@ def _check_range(schema: dict[str, Any], value: float, path: Path, out: list[Vio
             out.append(Violation(path, "range", f"{value} is out of range: must be {words} {schema[keyword]}"))
 
 
-def _check_string(schema: dict[str, Any], value: str, path: Path, out: list[Violation]) -> None:
+def _check_string(schema: dict[str, Any], value: Any, path: Path, out: list[Violation]) -> None:
+    if not isinstance(value, str):
+        return
     if len(value) < schema.get("minLength", 0):
         out.append(Violation(path, "length", "must not be empty" if not value else f"is shorter than {schema['minLength']}"))
     if "maxLength" in schema and len(value) > schema["maxLength"]:

@@ -3,8 +3,8 @@
 ``MailServers`` runs a private, self-contained Postfix and Dovecot (Debian
 packages, see ``.ci/install-mail-servers.sh``) from a throw-away directory under
 /tmp, on free high ports of 127.0.0.1 (and 127.0.0.2 for the cleartext ports),
-with a trustme CA the tests can trust.  Nothing is read from or written to
-/etc/postfix or /etc/dovecot, mail never leaves the machine
+with a trustme CA the tests can trust.  The stock configurations in /etc/postfix
+and /etc/dovecot are neither used nor changed, mail never leaves the machine
 (``default_transport = error:...``), and no systemd is needed.
 
 Usage::
@@ -19,6 +19,7 @@ Must run as root (Postfix and Dovecot start as root and drop privileges).
 
 from __future__ import annotations
 
+import contextlib
 import email
 import email.policy
 import grp
@@ -244,7 +245,6 @@ smtpd_error_sleep_time = 0
 SUBMISSION_OPTIONS = (
     "-o smtpd_sasl_auth_enable=yes",
     "-o smtpd_tls_auth_only=yes",
-    "-o smtpd_reject_unlisted_recipient=no",
     "-o smtpd_recipient_restrictions=",
     "-o smtpd_relay_restrictions=permit_sasl_authenticated,reject",
     "-o milter_macro_daemon_name=ORIGINATING",
@@ -446,9 +446,12 @@ def stop_daemons(masters: list[int], timeout: float = STOP_TIMEOUT) -> None:
     Both masters call setsid(), so a master's PID is its children's session id;
     waiting on the session makes sure no smtpd/imap-login outlives the test.
     """
+
+    def sessions_gone() -> bool:
+        return not any(_session_members(pid) for pid in masters)
+
     for pid in masters:
         _signal(pid, signal.SIGTERM)
-    sessions_gone = lambda: not any(_session_members(pid) for pid in masters)  # noqa: E731
     if _wait_until(sessions_gone, timeout):
         return
     for pid in masters:
@@ -458,15 +461,16 @@ def stop_daemons(masters: list[int], timeout: float = STOP_TIMEOUT) -> None:
 
 
 def _signal(pid: int, sig: signal.Signals) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):  # it exited meanwhile: fine
         os.kill(pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _run_logged(argv: list[str], log_file: Path, timeout: float = START_TIMEOUT) -> int:
-    """Run a daemon's start command with output to a file (Dovecot keeps inherited fds open,
-    so a pipe would never reach EOF) in its own session (never our process group)."""
+    """Run a daemon's start command; return its exit code (-1 on timeout).
+
+    Output goes to a file, not a pipe: Dovecot keeps inherited fds open, so a pipe
+    would never reach EOF.  A new session keeps the daemons out of our process group.
+    """
     with log_file.open("ab") as log:
         try:
             return subprocess.run(
@@ -536,7 +540,7 @@ def read_greeting(
 def wait_for_greeting(
     address: str, port: int, protocol: str, tls_context: ssl.SSLContext | None, timeout: float
 ) -> None:
-    """Retry ``read_greeting`` until it succeeds or ``timeout`` passes (then re-raise)."""
+    """Retry ``read_greeting`` until it succeeds; MailServersError once ``timeout`` passes."""
     deadline = time.monotonic() + timeout
     while True:
         try:

@@ -1,0 +1,16 @@
+"""Facts about the profile file format that the fast paths need without importing pydantic."""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORMAT_VERSION = 1
+EXTENSION_PREFIX = "x-"  # top-level keys starting with it are the user's (anchors live there)
+PROFILE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
+SCHEMA_ID = "https://mailcheck.dev/schemas/mailcheck.schema.json"
+
+
+def strip_extensions(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without its `x-` extension keys, which the format leaves to users."""
+    return {k: v for k, v in document.items() if not (isinstance(k, str) and k.startswith(EXTENSION_PREFIX))}
