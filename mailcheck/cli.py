@@ -14,6 +14,7 @@ from typing import NoReturn
 import click
 
 from mailcheck import __version__
+from mailcheck.outputs import Output, OutputError, emit, output_options, plan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -42,23 +43,22 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "format_name", type=click.Choice(["text", "json", "github"]), help="Output format [default: text; github on GitHub Actions].")
+@output_options("check")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that makes the exit code 1 [default: error].")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Settings file (default: nearest .mailcheck.yaml or pyproject.toml).")
 @click.option("--disable", multiple=True, metavar="ID", help="Turn a rule off (repeatable).")
-def check(paths: tuple[Path, ...], format_name: str | None, fail_on: str | None, config_path: Path | None, disable: tuple[str, ...]) -> None:
+def check(paths: tuple[Path, ...], format_name: str | None, outputs: tuple[Output, ...], fail_on: str | None, config_path: Path | None, disable: tuple[str, ...]) -> None:
     """Check profile files; directories are searched for *.mail.yaml and *.mail.yml."""
     from mailcheck.run import RunError, run_check
 
     try:
+        targets = plan(format_name, outputs, default_format())
         report, settings = run_check(list(paths) or [Path(".")], config_path=config_path, disable=disable)
-    except RunError as err:
+        emit(report, "check", targets, color=use_color(click.get_text_stream("stdout")))
+    except (RunError, OutputError) as err:
         fail(str(err))
     from mailcheck.findings import Severity
-    from mailcheck.reporters import renderer
 
-    out = click.get_text_stream("stdout")
-    click.echo(renderer(format_name or default_format())(report, color=use_color(out)), nl=False, color=True)
     level = Severity(fail_on) if fail_on else settings.fail_on
     sys.exit(EXIT_FINDINGS if report.fails(level) else EXIT_OK)
 
@@ -87,12 +87,21 @@ def explain(rule_id: str) -> None:
 
 
 @cli.command()
-def schema() -> None:
+@click.option("--generate", is_flag=True, help="Generate it from the models instead (to refresh schemas/).")
+def schema(generate: bool) -> None:
     """Print the JSON Schema of the profile format."""
-    from mailcheck.schema import PACKAGED_SCHEMA
     from importlib import resources
 
-    click.echo(resources.files("mailcheck").joinpath(PACKAGED_SCHEMA).read_text(encoding="utf-8"), nl=False)
+    from mailcheck.schema import PACKAGED_SCHEMA, generate_schema, render_schema
+
+    if generate:
+        click.echo(render_schema(generate_schema()), nl=False)
+    else:
+        click.echo(resources.files("mailcheck").joinpath(PACKAGED_SCHEMA).read_text(encoding="utf-8"), nl=False)
+
+
+from mailcheck.commands.diff import diff  # noqa: E402
+cli.add_command(diff)
 
 
 def main() -> None:

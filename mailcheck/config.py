@@ -52,7 +52,7 @@ def load_settings(path: Path | None) -> Settings:
 
 def _has_tool_table(pyproject: Path) -> bool:
     try:
-        return "[tool.mailcheck]" in pyproject.read_text(encoding="utf-8", errors="replace")
+        return "tool.mailcheck" in pyproject.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
 

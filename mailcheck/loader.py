@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import math
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -126,7 +127,10 @@ def read_document(path: Path) -> Document:
 
 def _read_text(path: Path) -> str:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
+            raise UnreadableDocument("not a regular file", "point mailcheck at YAML files")
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             raise UnreadableDocument(
                 f"the file is {size / 2**20:.1f} MiB, above the {MAX_FILE_BYTES // 2**20} MiB bound",
@@ -279,7 +283,7 @@ class _Builder:
         except UnreadableDocument:
             raise
         except Exception as err:  # libyaml's scanner and parser errors, whatever their class
-            raise _syntax_error(err) from None
+            raise _syntax_error(err, text) from None
         return self.root[0] if self.root else None
 
     def _open(self, container: MarkedMap | MarkedList, event: Any) -> None:
@@ -430,11 +434,23 @@ def _mark(event: Any) -> Mark:
     return Mark(start.line + 1, start.column + 1)
 
 
-def _syntax_error(err: Exception) -> UnreadableDocument:
+def _syntax_error(err: Exception, text: str) -> UnreadableDocument:
     problem = getattr(err, "problem", None) or str(err).splitlines()[0]
     mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
     where = Mark(mark.line + 1, mark.column + 1) if mark is not None else START
     hint = "fix the YAML syntax at this position"
-    if "tab" in str(err).lower():
+    # libyaml reports an indenting tab as "found character that cannot start any token":
+    # look at the character itself, so the message and hint say what is wrong.
+    if _char_at(text, where) == "\t" and "tab" not in problem.lower():
+        problem += " (a tab)"
+    if "tab" in problem.lower():
         hint = "indent with spaces: YAML does not allow tabs for indentation"
     return UnreadableDocument(f"YAML syntax error: {problem}", hint, where)
+
+
+def _char_at(text: str, mark: Mark) -> str:
+    lines = text.splitlines()
+    if not 1 <= mark.line <= len(lines):
+        return ""
+    line = lines[mark.line - 1]
+    return line[mark.column - 1] if 1 <= mark.column <= len(line) else ""

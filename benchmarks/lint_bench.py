@@ -1,0 +1,151 @@
+"""Time `mailcheck check` against check-jsonschema and yamllint on the same generated files.
+
+Prints medians of alternating runs, peak memory and ratios; a script, not a test.
+
+    python benchmarks/lint_bench.py [--runs 7] [--profiles 10000]
+
+Needs check-jsonschema and yamllint next to mailcheck (`pip install -e '.[bench]'`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "schemas" / "mailcheck.schema.json"
+TARGETS = {  # (mailcheck / other) upper bounds from the issue
+    ("pre-commit: 50 files", "check-jsonschema"): 0.5,
+    ("pre-commit: 50 files", "yamllint"): 1.0,
+    ("one file, N profiles", "check-jsonschema"): 0.5,
+    ("--version", "python -c pass"): 5.0,
+}
+
+
+def profile_yaml(index: int) -> str:
+    return (
+        f"  app-{index}:\n"
+        "    protocol: smtp\n"
+        f"    host: smtp{index % 97}.example.com\n"
+        "    port: 587\n"
+        "    security: starttls\n"
+        "    auth:\n"
+        f"      username: app{index}@example.com\n"
+        "      password: {env: SMTP_PASSWORD}\n"
+        "    from:\n"
+        f"      address: app{index}@example.com\n"
+        f"      name: App {index}\n"
+    )
+
+
+def write_corpus(folder: Path, profiles: int) -> tuple[list[Path], Path]:
+    small = []
+    for i in range(50):
+        path = folder / f"small-{i:02d}.mail.yaml"
+        path.write_text("version: 1\nprofiles:\n" + profile_yaml(i), encoding="utf-8")
+        small.append(path)
+    big = folder / "big.mail.yaml"
+    big.write_text("version: 1\nprofiles:\n" + "".join(profile_yaml(i) for i in range(profiles)), encoding="utf-8")
+    return small, big
+
+
+@dataclass
+class Sample:
+    seconds: float
+    peak_kib: int
+    exit_code: int
+
+
+def run_once(command: list[str]) -> Sample:
+    """One run with its own peak RSS, from wait4 (per child, not the maximum over all)."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Sample(elapsed, usage.ru_maxrss, process.returncode)
+
+
+def measure(commands: dict[str, list[str]], runs: int) -> dict[str, list[Sample]]:
+    """Alternate the tools run by run, so machine noise falls on all of them alike."""
+    samples: dict[str, list[Sample]] = {name: [] for name in commands}
+    for name, command in commands.items():  # warm the file cache and the bytecode once
+        run_once(command)
+    for _ in range(runs):
+        for name, command in commands.items():
+            samples[name].append(run_once(command))
+    return samples
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    if found is None:
+        sys.exit(f"benchmark: {name} not found; install with pip install -e '.[bench]'")
+    return found
+
+
+def report(title: str, samples: dict[str, list[Sample]]) -> None:
+    medians = {name: statistics.median(s.seconds for s in runs) for name, runs in samples.items()}
+    peaks = {name: max(s.peak_kib for s in runs) for name, runs in samples.items()}
+    ours = "mailcheck"
+    print(f"\n{title}")
+    print(f"  {'tool':<18} {'median s':>9} {'peak MiB':>9} {'ratio':>7}  target")
+    for name in samples:
+        ratio = medians[ours] / medians[name] if name != ours else 1.0
+        target = TARGETS.get((title, name))
+        verdict = "" if target is None else f"<= {target:.1f}x {'met' if ratio <= target else 'MISSED'}"
+        print(f"  {name:<18} {medians[name]:>9.3f} {peaks[name] / 1024:>9.1f} {ratio:>6.2f}x  {verdict}")
+    exit_codes = {name: {s.exit_code for s in runs} for name, runs in samples.items()}
+    print(f"  exit codes: {exit_codes}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--profiles", type=int, default=10_000)
+    args = parser.parse_args()
+    mailcheck, cjs, yamllint = tool("mailcheck"), tool("check-jsonschema"), tool("yamllint")
+    with tempfile.TemporaryDirectory(prefix="mailcheck-bench-") as tmp:
+        small, big = write_corpus(Path(tmp), args.profiles)
+        files = [str(p) for p in small]
+        print(f"corpus: 50 files of one profile; one file of {args.profiles} profiles ({big.stat().st_size / 2**20:.1f} MiB)")
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.runs} alternating runs each")
+        report(
+            "pre-commit: 50 files",
+            measure(
+                {
+                    "mailcheck": [mailcheck, "check", *files],
+                    "check-jsonschema": [cjs, "--schemafile", str(SCHEMA), *files],
+                    "yamllint": [yamllint, *files],
+                },
+                args.runs,
+            ),
+        )
+        big_runs = max(3, args.runs // 2)
+        report(
+            "one file, N profiles",
+            measure(
+                {
+                    "mailcheck": [mailcheck, "check", str(big)],
+                    "check-jsonschema": [cjs, "--schemafile", str(SCHEMA), str(big)],
+                    "yamllint": [yamllint, str(big)],
+                },
+                big_runs,
+            ),
+        )
+        report(
+            "--version",
+            measure({"mailcheck": [mailcheck, "--version"], "python -c pass": [sys.executable, "-c", "pass"]}, args.runs * 3),
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,147 @@
+"""The published schema is generated from the models, and the linter agrees with it.
+
+`mailcheck check` validates with its own compiled reading of the schema (fast start-up);
+these tests hold it to the same verdicts as the `jsonschema` package, on the examples,
+on the broken fixtures and on generated documents.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mailcheck.format import strip_extensions
+from mailcheck.loader import UnreadableDocument, read_document
+from mailcheck.schema import generate_schema, render_schema
+from mailcheck.validator import SchemaValidator
+
+ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_FILE = ROOT / "schemas" / "mailcheck.schema.json"
+PUBLISHED = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+REFERENCE = jsonschema.Draft202012Validator(PUBLISHED, format_checker=None)
+OURS = SchemaValidator(PUBLISHED)
+
+
+def test_checked_in_schema_is_generated_from_the_models() -> None:
+    assert SCHEMA_FILE.read_text(encoding="utf-8") == render_schema(generate_schema()), (
+        "schemas/mailcheck.schema.json is stale: run `mailcheck schema --generate > schemas/mailcheck.schema.json`"
+    )
+
+
+def test_published_schema_is_valid_json_schema_2020_12() -> None:
+    jsonschema.Draft202012Validator.check_schema(PUBLISHED)
+    assert PUBLISHED["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_schema_command_prints_the_published_schema(invoke) -> None:
+    result = invoke("schema")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == PUBLISHED
+
+
+def profile_files() -> list[Path]:
+    return sorted(ROOT.glob("examples/**/*.mail.y*ml")) + sorted(ROOT.glob("tests/**/fixtures/**/*.mail.y*ml"))
+
+
+def agree(data: object) -> None:
+    document = strip_extensions(data) if isinstance(data, dict) else data
+    reference_valid = REFERENCE.is_valid(document)
+    our_violations = OURS.violations(document)
+    assert reference_valid == (not our_violations), (reference_valid, our_violations, document)
+
+
+@pytest.mark.parametrize("path", profile_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_tool_and_jsonschema_agree_on_every_profile_file(path: Path) -> None:
+    try:
+        document = read_document(path)
+    except UnreadableDocument:
+        pytest.skip("not YAML data: nothing for a schema validator to judge")
+    agree(document.data)
+
+
+def test_there_are_profile_files_to_compare() -> None:
+    assert len(profile_files()) >= 10
+
+
+# Documents near the format's edges: a valid profile, then a few random edits (a value
+# replaced by a right or wrong one, a key dropped or added), so every constraint is hit
+# both on the valid side and just past it.
+VALID_PROFILE = {
+    "protocol": "smtp", "host": "smtp.example.com", "port": 587, "security": "starttls", "timeout": 10,
+    "tls": {"verify": True, "min_version": "1.2", "ca_file": "ca.pem", "server_name": "smtp.example.com"},
+    "auth": {"username": "app@example.com", "password": {"env": "PW"}, "mechanism": "auto"},
+    "from": {"address": "app@example.com", "name": "App"}, "test": {"send_to": "ops@example.com"},
+}  # fmt: skip
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 70000), st.sampled_from([0.0, 1.2, 587.0, 10.5, 300.5, 300.0]),
+    st.sampled_from(["smtp", "imap", "pop3", "smtpx", "tls", "starttls", "none", "ssl", "1.2", "1.0", "",
+                     "x@example.com", "${PW}", "auto", "xoauth2", "plain", "cram-md5", "587"]),
+    st.sampled_from([{"env": "PW"}, {"env": "1BAD"}, {"env": ""}, {"file": "pw.txt"}, {"file": ""},
+                     {"env": "A", "file": "b"}, {}, []]),
+)  # fmt: skip
+edit_paths = [(k,) for k in VALID_PROFILE] + [(k, sub) for k, v in VALID_PROFILE.items() if isinstance(v, dict) for sub in v]
+edit_paths += [("ssl",), ("auth", "user"), ("tls", "cafile"), ("from", "email")]
+
+
+def apply_edit(profile: dict, edit: tuple) -> None:
+    path, action, value = edit
+    node = profile
+    for key in path[:-1]:
+        if not isinstance(node.get(key), dict):
+            return
+        node = node[key]
+    if action == "drop":
+        node.pop(path[-1], None)
+    else:
+        node[path[-1]] = value
+
+
+edits = st.tuples(st.sampled_from(edit_paths), st.sampled_from(["set", "drop"]), scalars)
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> dict:
+    profile = json.loads(json.dumps(VALID_PROFILE))
+    if draw(st.booleans()):
+        profile["protocol"] = draw(st.sampled_from(["imap", "pop3"]))
+        profile.pop("from"), profile.pop("test")
+    for edit in draw(st.lists(edits, max_size=3)):
+        apply_edit(profile, edit)
+    document: dict = {"version": draw(st.sampled_from([1, 1, 1, 2, "1", True, 1.0])), "profiles": {}}
+    document["profiles"][draw(st.sampled_from(["ok", "a.b-c_d", "bad name", "-x", "x" * 65]))] = profile
+    for extra in draw(st.lists(st.sampled_from(["x-anchor", "extra", "drop-version", "drop-profiles"]), max_size=2)):
+        if extra.startswith("drop-"):
+            document.pop(extra[5:], None)
+        else:
+            document[extra] = draw(scalars)
+    return document
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents())
+def test_tool_and_jsonschema_agree_on_generated_documents(document: dict) -> None:
+    agree(document)
+
+
+SINGLE_VALUES = [
+    None, True, False, -1, 0, 1, 25, 587, 65535, 65536, 0.0, 1.2, 587.0, 300.0, 300.5, "", "smtp", "imap",
+    "smtpx", "tls", "none", "ssl", "1.2", "1.0", "587", "${PW}", "xoauth2", "cram-md5",
+    {"env": "PW"}, {"env": "1BAD"}, {"env": ""}, {"file": "pw.txt"}, {"file": ""}, {}, [],
+]  # fmt: skip
+
+
+def test_tool_and_jsonschema_agree_on_every_single_edit() -> None:
+    """Exhaustive: each field of a valid profile set to each boundary value, or dropped."""
+    checked = 0
+    for path in edit_paths:
+        for action, value in [("drop", None)] + [("set", v) for v in SINGLE_VALUES]:
+            profile = json.loads(json.dumps(VALID_PROFILE))
+            apply_edit(profile, (path, action, value))
+            agree({"version": 1, "profiles": {"p": profile}})
+            checked += 1
+    assert checked == len(edit_paths) * (len(SINGLE_VALUES) + 1)
