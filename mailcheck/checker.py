@@ -47,9 +47,7 @@ def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
         return result
     result.document = document
     collect_written_secrets(document.data, result.redact)
-    raw = [
-        _at(all_rules()[p.rule], shown, p.mark, (), p.message, p.hint) for p in document.problems
-    ]
+    raw = [_at(all_rules()[p.rule], shown, p.mark, p.path, p.message, p.hint) for p in document.problems]
     raw += _lint_document(document, shown, result)
     findings = [_redacted(f, result.redact) for f in raw] if result.redact else raw
     result.findings = _settle(findings, settings, document)
@@ -58,7 +56,7 @@ def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
 
 def _lint_document(document: Document, shown: str, result: FileResult) -> list[Finding]:
     data = strip_extensions(document.data)
-    violations = validator().violations(data)
+    violations = _without_typo_echoes(validator().violations(data))
     findings = [_structural(v, document, shown, data) for v in violations]
     profiles = data.get("profiles")
     if not isinstance(profiles, dict):
@@ -73,6 +71,20 @@ def _lint_document(document: Document, shown: str, result: FileResult) -> list[F
         for rule in rules:
             findings.extend(rule.check(context))  # type: ignore[misc]
     return findings
+
+
+def _without_typo_echoes(violations: list[Violation]) -> list[Violation]:
+    """Drop "X is required" where an unknown key at the same place is a misspelling of X:
+    the unknown-key finding already says "did you mean X?", one finding per mistake."""
+    import difflib
+
+    unknown = {(v.path, v.key) for v in violations if v.kind == "unknown-key"}
+
+    def echoed(v: Violation) -> bool:
+        siblings = [key for path, key in unknown if path == v.path and key]
+        return v.kind == "missing" and bool(difflib.get_close_matches(v.key or "", siblings, n=1, cutoff=0.75))
+
+    return [v for v in violations if not echoed(v)]
 
 
 def _structural(violation: Violation, document: Document, shown: str, data: dict) -> Finding:

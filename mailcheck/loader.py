@@ -66,6 +66,7 @@ class LoadProblem:
     message: str
     hint: str
     mark: Mark
+    path: tuple = ()  # the data path the problem is about, when there is one
 
 
 class UnreadableDocument(Exception):
@@ -227,6 +228,7 @@ class _Frame:
 
     value: MarkedMap | MarkedList
     anchor: str | None
+    path: tuple = ()  # where this container sits in the document, for findings
     size: int = 1
     height: int = 1
     key: str | None = None  # mapping: the key whose value comes next
@@ -300,7 +302,15 @@ class _Builder:
                 "a profile file nests a few levels; check the indentation",
                 _mark(event),
             )
-        self.stack.append(_Frame(container, event.anchor))
+        self.stack.append(_Frame(container, event.anchor, self._child_path()))
+
+    def _child_path(self) -> tuple:
+        """The path of the node that comes next under the innermost open container."""
+        if not self.stack:
+            return ()
+        parent = self.stack[-1]
+        step = parent.key if isinstance(parent.value, MarkedMap) else len(parent.value)
+        return parent.path + (step,)
 
     def _close(self) -> None:
         frame = self.stack.pop()
@@ -402,6 +412,7 @@ class _Builder:
                     f"the key {key!r} is repeated; it was first written on line {first.line}",
                     f"remove one of the two {key!r} keys (YAML keeps only the last)",
                     key_mark,
+                    frame.path + (key,),
                 )
             )
         mapping[key] = value

@@ -34,10 +34,16 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from mailcheck.protocols import ports_of, well_known
+from mailcheck.protocols import Security, ports_of, well_known
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
 
 RULE = Rule("MC203", "nonstandard-port", Severity.INFO, __doc__)
+# What the server must speak for each mode: "whether it speaks none" says nothing.
+_SPOKEN = {
+    Security.TLS: "implicit TLS (security: tls)",
+    Security.STARTTLS: "STARTTLS (security: starttls)",
+    Security.NONE: "plaintext (security: none)",
+}
 
 
 @RULE.checks
@@ -50,6 +56,6 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
         RULE,
         ("port",),
         f"port {profile.port} is not a standard {profile.protocol.value} port ({standard}); "
-        f"whether it speaks {profile.security.value} cannot be checked offline",
-        f"run `mailcheck probe --profile {profile.name}` to confirm the port speaks {profile.security.value}",
+        f"whether it speaks {_SPOKEN[profile.security]} cannot be checked offline",
+        f"run `mailcheck probe --profile {profile.name}` to confirm the port speaks {_SPOKEN[profile.security]}",
     )

@@ -50,5 +50,5 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
         RULE,
         ("host",),
         f"host {profile.host} is an IP address: certificate verification needs the name the certificate is issued for",
-        "set tls.server_name to the server's certificate name (e.g. smtp.example.com)",
+        f"set tls.server_name to the name on the server's certificate (e.g. {profile.protocol.value}.example.com)",
     )

@@ -1,0 +1,57 @@
+'''The server's certificate is not valid for the name the profile connects to.
+
+## What it does
+`mailcheck probe` checks the certificate against `tls.server_name`, or `host` when that
+is not set (OpenSSL verify errors 62, hostname mismatch, and 64, IP address mismatch).
+It then looks again without the name check (never logging in) to list the names the
+certificate is valid for.
+
+## Why is this bad?
+A certificate for another name proves nothing about this server: clients refuse it, or,
+told not to verify, would accept any impostor. Usually the profile uses an alias or an
+IP address while the certificate names the server's canonical name.
+
+## Example
+```yaml
+outgoing:
+  protocol: smtp
+  host: 198.51.100.7
+  security: tls
+```
+
+## Use instead
+```yaml
+outgoing:
+  protocol: smtp
+  host: 198.51.100.7
+  security: tls
+  tls:
+    server_name: smtp.example.com
+```
+
+## References
+- RFC 6125 and RFC 9525 (service identity in certificates)
+- RFC 7817 (TLS server identity checks for mail protocols)
+'''
+
+from __future__ import annotations
+
+from mailcheck.findings import Rule, Severity
+from mailcheck.probe.outcome import Outcome
+
+RULE = Rule("MC508", "certificate-name-mismatch", Severity.ERROR, __doc__, stage="probe")
+
+
+def outcome(name: str, reason: str, names: list[str], host_is_ip: bool) -> Outcome:
+    if not names:
+        hint = "use the name the server's certificate was issued for as host (or tls.server_name)"
+    elif host_is_ip:
+        hint = f"the certificate is valid for {', '.join(names)}: set tls.server_name: {names[0]}"
+    else:
+        hint = f"the certificate is valid for {', '.join(names)}: set host to one of these names"
+    return Outcome(
+        RULE,
+        (("tls", "server_name"), ("host",)),
+        f"the server's certificate is not valid for {name}: {reason}",
+        hint,
+    )
