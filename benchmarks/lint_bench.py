@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -118,6 +119,8 @@ def main() -> None:
         files = [str(p) for p in small]
         print(f"corpus: 50 files of one profile; one file of {args.profiles} profiles ({big.stat().st_size / 2**20:.1f} MiB)")
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.runs} alternating runs each")
+        floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"peak memory below {floor:.0f} MiB is this script's own, which a child inherits at fork")
         report(
             "pre-commit: 50 files",
             measure(
