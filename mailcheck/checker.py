@@ -11,8 +11,8 @@ from typing import Any
 
 from mailcheck.config import Settings
 from mailcheck.findings import Finding, Rule, dotted, iter_unique, sort_key
-from mailcheck.loader import Document, UnreadableDocument, read_document
 from mailcheck.format import strip_extensions
+from mailcheck.loader import Document, UnreadableDocument, read_document
 from mailcheck.profile import ProfileView
 from mailcheck.rules import all_rules, find_rule, profile_rules
 from mailcheck.rules.base import ProfileContext
@@ -43,7 +43,9 @@ def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
         document = read_document(path)
     except UnreadableDocument as err:
         problem = err.problem
-        result.findings = _settle([_at(all_rules()["MC001"], shown, problem.mark, (), problem.message, problem.hint)], settings, None)
+        result.findings = _settle(
+            [_at(all_rules()["MC001"], shown, problem.mark, (), problem.message, problem.hint)], settings, None
+        )
         return result
     result.document = document
     collect_written_secrets(document.data, result.redact)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from mailcheck.findings import Rule
 
 SUPPRESS = (
     "On the line: `# mailcheck: disable-line {id} -- reason`; on the next line: "
     "`# mailcheck: disable-next-line {id}`; for the whole file: `# mailcheck: disable-file {id}`; "
-    "for the project: `disable = [\"{id}\"]` in `.mailcheck.yaml` or `[tool.mailcheck]`."
+    'for the project: `disable = ["{id}"]` in `.mailcheck.yaml` or `[tool.mailcheck]`.'
 )
 
 

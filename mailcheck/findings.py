@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from enum import Enum
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any
 
 
 class Severity(str, Enum):
@@ -84,9 +85,7 @@ class Rule:
     def finding(
         self, *, file: str, line: int, column: int, profile: str | None, path: tuple, message: str, hint: str
     ) -> Finding:
-        return Finding(
-            self.id, self.name, self.severity, file, line, column, profile, dotted(path), message, hint
-        )
+        return Finding(self.id, self.name, self.severity, file, line, column, profile, dotted(path), message, hint)
 
 
 def dotted(path: Iterable[Any]) -> str:

@@ -58,7 +58,7 @@ def _name_problem(host: str) -> tuple[str, str] | None:
         return f"the host {host!r} is not a valid international domain name", "check the spelling"
     if len(ascii_host.rstrip(".")) > 253:
         return "the host name is longer than 253 characters", "check the value"
-    for label in (ascii_host[:-1] if ascii_host.endswith(".") else ascii_host).split("."):
+    for label in (ascii_host.removesuffix(".")).split("."):
         if not label:
             return f"the host {host!r} has an empty label (two dots in a row, or a leading dot)", "remove the extra dot"
         if not _LABEL.match(label):

@@ -12,6 +12,7 @@ import gc
 import math
 import re
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ START = Mark(1, 1)
 class MarkedMap(dict):
     """A mapping that also knows where each of its keys and values is written."""
 
-    __slots__ = ("key_marks", "value_marks", "mark")
+    __slots__ = ("key_marks", "mark", "value_marks")
 
     def __init__(self, mark: Mark) -> None:
         super().__init__()
@@ -139,7 +140,9 @@ def _read_text(path: Path) -> str:
             )
         raw = path.read_bytes()
     except OSError as err:
-        raise UnreadableDocument(f"cannot read the file: {err.strerror or err}", "check the path and its permissions") from None
+        raise UnreadableDocument(
+            f"cannot read the file: {err.strerror or err}", "check the path and its permissions"
+        ) from None
     if b"\x00" in raw:
         raise UnreadableDocument("the file is binary (it contains NUL bytes)", "point mailcheck at YAML text files")
     try:
@@ -210,7 +213,7 @@ def _explicit_int(text: str) -> int:
     return value
 
 
-_EXPLICIT = {
+_EXPLICIT: dict[str, Callable[[str], Any]] = {
     "str": str,
     "null": lambda v: None,
     "bool": lambda v: _BOOL[v],
@@ -346,8 +349,10 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             return expected or "str"
-        short = tag[len(_CORE_TAG) :] if tag.startswith(_CORE_TAG) else None
-        if short in _EXPLICIT and (expected is None or short == expected) or short == expected:
+        short = tag.removeprefix(_CORE_TAG) if tag.startswith(_CORE_TAG) else None
+        # a key or a container takes only its own tag (!!str, !!map, !!seq); a value any core scalar tag
+        allowed = short in _EXPLICIT if expected is None else short == expected
+        if short is not None and allowed:
             return short
         raise UnreadableDocument(
             f"the tag {tag} is not supported",

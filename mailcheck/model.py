@@ -8,14 +8,12 @@ validator agree on what is structurally valid.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr
-from pydantic import Strict
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt, StrictStr
 
 from mailcheck.format import ENV_NAME_PATTERN, EXTENSION_PREFIX, PROFILE_NAME_PATTERN
-from mailcheck.protocols import SECURITY_DESCRIPTIONS, Protocol, Security, default_port
-
+from mailcheck.protocols import SECURITY_DESCRIPTIONS, Protocol, Security
 
 TlsVersion = Literal["1.0", "1.1", "1.2", "1.3"]
 Mechanism = Literal["auto", "plain", "login", "cram-md5", "xoauth2"]
@@ -41,7 +39,7 @@ class FileSecret(_Closed):
 
 
 SecretRef = Annotated[
-    Union[EnvSecret, FileSecret, StrictStr],
+    EnvSecret | FileSecret | StrictStr,
     Field(
         description='A reference to a secret: {env: NAME}, {file: PATH} or "${NAME}". '
         "A literal value is accepted by the schema but reported by the linter (MC303)."
@@ -71,9 +69,7 @@ class Auth(_Closed):
     username: StrictStr | None = Field(None, description="Login name, usually the full e-mail address.")
     password: SecretRef | None = Field(None, description="Password reference (not with xoauth2).")
     token: SecretRef | None = Field(None, description="OAuth2 access token reference (with mechanism xoauth2).")
-    mechanism: Mechanism = Field(
-        "auto", description="SASL mechanism; auto picks the strongest one the server offers."
-    )
+    mechanism: Mechanism = Field("auto", description="SASL mechanism; auto picks the strongest one the server offers.")
 
 
 class Sender(_Closed):
@@ -103,14 +99,6 @@ class _ProfileBase(_Closed):
     auth: Auth | None = Field(None, description="Credentials; absent means no authentication.")
     timeout: Seconds = Field(10.0, description="Seconds one probe of this profile may take, at most 300.")
 
-    @property
-    def effective_port(self) -> int:
-        return self.port if self.port is not None else default_port(self.protocol, self.security)
-
-    @property
-    def tls_settings(self) -> TlsSettings:
-        return self.tls if self.tls is not None else TlsSettings()
-
 
 class SmtpProfile(_ProfileBase):
     """Sending mail over SMTP."""
@@ -132,7 +120,7 @@ class Pop3Profile(_ProfileBase):
     protocol: Literal[Protocol.POP3] = Field(description="smtp, imap or pop3.")
 
 
-Profile = Annotated[Union[SmtpProfile, ImapProfile, Pop3Profile], Field(discriminator="protocol")]
+Profile = Annotated[SmtpProfile | ImapProfile | Pop3Profile, Field(discriminator="protocol")]
 ProfileName = Annotated[str, Field(pattern=PROFILE_NAME_PATTERN)]
 
 
@@ -151,4 +139,3 @@ class ProfileFile(_Closed):
         # other names are not allowed, so JSON Schema validators reject them too.
         json_schema_extra={"propertyNames": {"pattern": PROFILE_NAME_PATTERN}, "additionalProperties": False},
     )
-

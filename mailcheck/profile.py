@@ -6,9 +6,10 @@ adds no second copy of them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any
 
 from mailcheck.protocols import Protocol, Security, default_port
 from mailcheck.schema import profile_schema, validator

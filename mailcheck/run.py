@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from mailcheck.checker import check_file
 from mailcheck.config import ConfigError, Settings, find_config, load_settings

@@ -39,7 +39,7 @@ def published_schema() -> dict[str, Any]:
 
 
 @lru_cache(maxsize=1)
-def validator() -> "SchemaValidator":
+def validator() -> SchemaValidator:
     from mailcheck.validator import SchemaValidator
 
     return SchemaValidator(published_schema())

@@ -11,9 +11,10 @@ can never grow a constraint that is silently ignored here.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from typing import Any, Callable, Iterable
+from functools import cache, partial
+from typing import Any
 
 ANNOTATIONS = frozenset(
     {"$schema", "$id", "$defs", "title", "description", "default", "examples", "enumDescriptions", "discriminator"}
@@ -48,8 +49,7 @@ _TYPES = {
     "array": lambda v: isinstance(v, list),
     "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
     # JSON Schema counts 1.0 as an integer; so do we, to agree with every validator
-    "integer": lambda v: not isinstance(v, bool)
-    and (isinstance(v, int) or (isinstance(v, float) and v.is_integer())),
+    "integer": lambda v: not isinstance(v, bool) and (isinstance(v, int) or (isinstance(v, float) and v.is_integer())),
 }
 _TYPE_WORDS = {
     "null": "null", "boolean": "a boolean (true or false)", "string": "a string", "object": "a mapping",
@@ -96,14 +96,18 @@ class SchemaValidator:
             parts.append(partial(_check_range, schema))
         if any(k in schema for k in ("minLength", "maxLength", "pattern")):
             parts.append(partial(_check_string, schema))
-        if any(k in schema for k in ("properties", "required", "additionalProperties", "patternProperties", "propertyNames")):
+        if any(
+            k in schema
+            for k in ("properties", "required", "additionalProperties", "patternProperties", "propertyNames")
+        ):
             parts.append(self._build_object(schema))
-        expected = schema.get("type")
+        expected: str | None = schema.get("type")
         is_type = _TYPES[expected] if expected is not None else None
+        words = _TYPE_WORDS.get(expected or "", "")
 
         def check(value: Any, path: Path, out: list[Violation]) -> None:
             if is_type is not None and not is_type(value):
-                out.append(Violation(path, "type", f"expected {_TYPE_WORDS[expected]}, found {_describe(value)}"))
+                out.append(Violation(path, "type", f"expected {words}, found {_describe(value)}"))
                 return
             for part in parts:
                 part(value, path, out)
@@ -166,7 +170,9 @@ class SchemaValidator:
             check = by_tag.get(value[tag]) if isinstance(value[tag], str) else None
             if check is None:
                 choices = ", ".join(mapping)
-                return [Violation(path + (tag,), "enum", f"{value[tag]!r} is not one of: {choices}", allowed=tuple(mapping))]
+                return [
+                    Violation(path + (tag,), "enum", f"{value[tag]!r} is not one of: {choices}", allowed=tuple(mapping))
+                ]
             found: list[Violation] = []
             check(value, path, found)
             return found
@@ -209,6 +215,7 @@ class SchemaValidator:
         required = tuple(schema.get("required", ()))
         names = schema.get("propertyNames")
         check_name = self._compile(names) if names is not None else None
+        name_pattern = names.get("pattern") if names is not None else None
         additional = schema.get("additionalProperties", True)
         check_additional = self._compile(additional) if isinstance(additional, dict) else None
         allowed = tuple(properties)
@@ -224,7 +231,11 @@ class SchemaValidator:
                     bad: list[Violation] = []
                     check_name(key, (), bad)
                     if bad:
-                        out.append(Violation(path, "bad-name", f"{key!r} is not a valid name", key=key, allowed=(names.get("pattern"),)))
+                        out.append(
+                            Violation(
+                                path, "bad-name", f"{key!r} is not a valid name", key=key, allowed=(name_pattern,)
+                            )
+                        )
                         continue
                 matched = False
                 if key in properties:
@@ -292,14 +303,18 @@ def _check_string(schema: dict[str, Any], value: Any, path: Path, out: list[Viol
     if not isinstance(value, str):
         return
     if len(value) < schema.get("minLength", 0):
-        out.append(Violation(path, "length", "must not be empty" if not value else f"is shorter than {schema['minLength']}"))
+        out.append(
+            Violation(path, "length", "must not be empty" if not value else f"is shorter than {schema['minLength']}")
+        )
     if "maxLength" in schema and len(value) > schema["maxLength"]:
         out.append(Violation(path, "length", f"is longer than {schema['maxLength']} characters"))
     if "pattern" in schema and not _regex(schema["pattern"]).search(value):
-        out.append(Violation(path, "pattern", f"{value!r} does not match {schema['pattern']}", allowed=(schema["pattern"],)))
+        out.append(
+            Violation(path, "pattern", f"{value!r} does not match {schema['pattern']}", allowed=(schema["pattern"],))
+        )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _regex(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 

@@ -29,3 +29,8 @@ def annotations(findings: Iterable[Finding]) -> str:
 
 def render_check(report: Any, *, color: bool = False) -> str:
     return annotations(report.findings)
+
+
+def render_probe(report: Any, *, color: bool = False) -> str:
+    """Lint and probe findings alike, each at the line of the profile value it is about."""
+    return annotations(report.findings)

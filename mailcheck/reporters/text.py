@@ -35,11 +35,74 @@ def summary_line(summary: dict[str, int]) -> str:
     return f"Found {problems} in {scope}."
 
 
+def finding_block(report: Any, finding: Finding, *, color: bool) -> str:
+    """A finding with its source line (secrets masked), from the report's file results."""
+    result = report.result_for(finding.file)
+    source = result.source_line(finding.line) if result is not None else None
+    return format_finding(finding, source, color=color)
+
+
 def render_check(report: Any, *, color: bool = False) -> str:
-    blocks = []
-    for finding in report.findings:
-        result = report.result_for(finding.file)
-        source = result.source_line(finding.line) if result is not None else None
-        blocks.append(format_finding(finding, source, color=color))
+    blocks = [finding_block(report, finding, color=color) for finding in report.findings]
     blocks.append(summary_line(report.summary()))
     return "\n\n".join(blocks[:-1]) + ("\n\n" if len(blocks) > 1 else "") + blocks[-1] + "\n"
+
+
+_STATUS = {"ok": ("PASS", "32"), "warning": ("WARN", "33"), "failed": ("FAIL", "31")}
+
+
+def probe_line(result: Any, width: int, *, color: bool) -> str:
+    """One profile: status, name, where, mode, TLS, certificate, AUTH, login, time."""
+    word, code = _STATUS[result.status]
+    fields = [_paint(word, "1;" + code, color), result.profile.ljust(width), f"{result.protocol} {result.host}:{result.port} {result.security}"]
+    if result.tls is not None:
+        fields.append(f"TLS {result.tls.version}")
+        if result.tls.certificate is not None:
+            fields.append(f"cert {result.tls.certificate.days_left} days left")
+    if result.auth_mechanisms is not None:
+        fields.append("AUTH " + " ".join(result.auth_mechanisms) if result.auth_mechanisms else "no AUTH")
+    if result.login != "not configured":
+        fields.append(f"login {result.login}")
+    if result.test_message is not None:
+        fields.append(f"test message {result.test_message.reply}")
+    fields.append(f"{result.seconds:.2f}s")
+    return "  ".join(fields)
+
+
+def _probe_details(report: Any, result: Any, *, color: bool) -> str:
+    """Under a failure or warning: the step it stopped at, then each finding with its hint."""
+    lines = []
+    step = result.failed_step
+    if step is not None:
+        lines.append(f"  stopped at {step.name} after {step.seconds:.2f}s ({result.seconds:.2f}s in all)")
+    for finding in result.findings:
+        block = finding_block(report, finding, color=color)
+        lines.append("\n".join("  " + line for line in block.splitlines()))
+    return "\n".join(lines)
+
+
+def probe_summary_line(report: Any) -> str:
+    summary = report.summary()
+    probed = summary["probed"]
+    head = f"Probed {probed} profile{'s' if probed != 1 else ''} in {report.seconds:.1f}s: "
+    head += f"{summary['ok']} passed, {summary['warning']} with warnings, {summary['failed']} failed"
+    if summary["not_probed"]:
+        head += f", {summary['not_probed']} not probed"
+    return f"{head}. Lint: {summary_line(report.check.summary())}"
+
+
+def render_probe(report: Any, *, color: bool = False) -> str:
+    blocks = [finding_block(report, finding, color=color) for finding in report.lint_findings]
+    width = max((len(r.profile) for r in report.results), default=0)
+    lines = []
+    for result in report.results:
+        lines.append(probe_line(result, width, color=color))
+        if result.findings:
+            lines.append(_probe_details(report, result, color=color))
+    for skipped in report.not_probed:
+        where = f"{skipped.profile} ({skipped.file})" if skipped.profile else skipped.file
+        lines.append(f"{_paint('SKIP', '1;31', color)}  {where}: not probed: {skipped.reason}")
+    if lines:
+        blocks.append("\n".join(lines))
+    blocks.append(probe_summary_line(report))
+    return "\n\n".join(blocks) + "\n"

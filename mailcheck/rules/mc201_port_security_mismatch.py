@@ -36,7 +36,7 @@ outgoing:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.protocols import Security, default_port, suggested_security, well_known
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity

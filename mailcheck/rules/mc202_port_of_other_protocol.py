@@ -33,7 +33,7 @@ inbox:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.protocols import PROTOCOLS, default_port, well_known
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity

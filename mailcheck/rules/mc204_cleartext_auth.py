@@ -36,7 +36,7 @@ outgoing:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.hosts import is_loopback
 from mailcheck.protocols import Security, default_port

@@ -41,7 +41,7 @@ relay:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.hosts import is_loopback
 from mailcheck.protocols import Security

@@ -34,7 +34,7 @@ outgoing:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.protocols import Protocol
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity

@@ -34,7 +34,7 @@ outgoing:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.hosts import host_problem
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity

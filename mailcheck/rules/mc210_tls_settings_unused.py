@@ -29,7 +29,7 @@ inbox:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.protocols import Security
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity

@@ -30,7 +30,7 @@ outgoing:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.hosts import parse_ip
 from mailcheck.protocols import Security

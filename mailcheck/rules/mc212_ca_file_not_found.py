@@ -22,8 +22,8 @@ tls: {ca_file: certs/internal-ca.pem}
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import PurePath
-from typing import Iterator
 
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
 

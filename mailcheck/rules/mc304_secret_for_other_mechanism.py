@@ -27,7 +27,7 @@ auth:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
 

@@ -28,7 +28,7 @@ from:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.addresses import address_problem
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity

@@ -31,7 +31,7 @@ outgoing:
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from mailcheck.addresses import is_address
 from mailcheck.protocols import Protocol

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
@@ -51,7 +50,10 @@ def test_github_format_is_a_workflow_command_per_finding(invoke, write) -> None:
     write("bad.mail.yaml", MISMATCH)
     result = invoke("check", "--format", "github", "bad.mail.yaml")
     (line,) = result.stdout.splitlines()
-    assert re.fullmatch(r"::error file=bad\.mail\.yaml,line=6,col=11,title=MC201 port-security-mismatch::.+ \(set security: starttls.+\)", line)
+    assert re.fullmatch(
+        r"::error file=bad\.mail\.yaml,line=6,col=11,title=MC201 port-security-mismatch::.+ \(set security: starttls.+\)",
+        line,
+    )
 
 
 def test_github_format_is_the_default_on_github_actions(invoke, write) -> None:
@@ -131,7 +133,10 @@ def test_version(invoke) -> None:
 
 def test_inline_secret_never_appears_in_any_format(invoke, write) -> None:
     secret = "Tr0ub4dor-and-3"
-    write("leak.mail.yaml", GOOD_PROFILE.replace("{env: SMTP_PASSWORD}", secret).replace("username: app@example.com", "username: helpdesk"))
+    write(
+        "leak.mail.yaml",
+        GOOD_PROFILE.replace("{env: SMTP_PASSWORD}", secret).replace("username: app@example.com", "username: helpdesk"),
+    )
     for fmt in ("text", "json", "github"):
         result = invoke("check", "--format", fmt, "leak.mail.yaml")
         assert result.exit_code == 1
@@ -141,7 +146,9 @@ def test_inline_secret_never_appears_in_any_format(invoke, write) -> None:
 
 
 def test_secret_on_a_line_with_another_finding_is_masked_in_the_source_line(invoke, write) -> None:
-    write("leak.mail.yaml", """\
+    write(
+        "leak.mail.yaml",
+        """\
         version: 1
         profiles:
           out:
@@ -149,7 +156,8 @@ def test_secret_on_a_line_with_another_finding_is_masked_in_the_source_line(invo
             host: smtp.example.com
             security: starttls
             auth: {username: helpdesk, password: "s3cr3t-v4lue"}
-        """)
+        """,
+    )
     result = invoke("check", "leak.mail.yaml")
     assert "s3cr3t-v4lue" not in result.stdout
     assert 'auth: {username: helpdesk, password: "****"}' in result.stdout

@@ -10,7 +10,11 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 
 
 def test_every_rule_is_in_the_readme_with_its_name() -> None:
-    missing = [f"{r.id} {r.name}" for r in all_rules().values() if f"| {r.id} | {r.name} |" not in README and f"{r.id}" not in README]
+    missing = [
+        f"{r.id} {r.name}"
+        for r in all_rules().values()
+        if f"| {r.id} | {r.name} |" not in README and f"{r.id}" not in README
+    ]
     assert not missing
 
 

@@ -84,7 +84,9 @@ scalars = st.one_of(
     st.sampled_from([{"env": "PW"}, {"env": "1BAD"}, {"env": ""}, {"file": "pw.txt"}, {"file": ""},
                      {"env": "A", "file": "b"}, {}, []]),
 )  # fmt: skip
-edit_paths = [(k,) for k in VALID_PROFILE] + [(k, sub) for k, v in VALID_PROFILE.items() if isinstance(v, dict) for sub in v]
+edit_paths = [(k,) for k in VALID_PROFILE] + [
+    (k, sub) for k, v in VALID_PROFILE.items() if isinstance(v, dict) for sub in v
+]
 edit_paths += [("ssl",), ("auth", "user"), ("tls", "cafile"), ("from", "email")]
 
 
