@@ -54,7 +54,7 @@ def check(paths: tuple[Path, ...], format_name: str | None, outputs: tuple[Outpu
     try:
         targets = plan(format_name, outputs, default_format())
         report, settings = run_check(list(paths) or [Path(".")], config_path=config_path, disable=disable)
-        emit(report, "check", targets, color=use_color(click.get_text_stream("stdout")))
+        emit(report, "check", targets, color=use_color(sys.stdout))
     except (RunError, OutputError) as err:
         fail(str(err))
     from mailcheck.findings import Severity
@@ -100,8 +100,12 @@ def schema(generate: bool) -> None:
         click.echo(resources.files("mailcheck").joinpath(PACKAGED_SCHEMA).read_text(encoding="utf-8"), nl=False)
 
 
-from mailcheck.commands.diff import diff  # noqa: E402
+from mailcheck.commands.diff import diff
+
 cli.add_command(diff)
+from mailcheck.commands.probe import probe
+
+cli.add_command(probe)
 
 
 def main() -> None:

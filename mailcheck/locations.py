@@ -11,8 +11,8 @@ import hashlib
 import os
 import re
 from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from mailcheck.findings import Finding
 
@@ -56,7 +56,7 @@ def fingerprints(findings: Iterable[Finding], files: Iterable[str]) -> list[str]
     """
     seen: Counter[tuple[str, ...]] = Counter()
     result = []
-    for finding, file in zip(findings, files):
+    for finding, file in zip(findings, files, strict=True):
         key = identity(finding, file)
         seen[key] += 1
         text = "\x1f".join((*key, str(seen[key])))

@@ -42,10 +42,11 @@ from mailcheck.probe.outcome import Outcome
 RULE = Rule("MC508", "certificate-name-mismatch", Severity.ERROR, __doc__, stage="probe")
 
 
-def outcome(name: str, reason: str, names: list[str], host_is_ip: bool) -> Outcome:
+def outcome(name: str, reason: str, names: list[str], via_server_name: bool) -> Outcome:
+    """`via_server_name`: suggest tls.server_name (the host is an IP, or the profile sets it)."""
     if not names:
         hint = "use the name the server's certificate was issued for as host (or tls.server_name)"
-    elif host_is_ip:
+    elif via_server_name:
         hint = f"the certificate is valid for {', '.join(names)}: set tls.server_name: {names[0]}"
     else:
         hint = f"the certificate is valid for {', '.join(names)}: set host to one of these names"

@@ -86,6 +86,14 @@ def unexpected(step: str, protocol: str, line: str) -> Outcome:
     )
 
 
+def refused_command(command: str, protocol: str, reply: str) -> Outcome:
+    return _outcome(
+        f"the server refused {command}: {quote(reply)!r}",
+        f"every {protocol} server accepts {command} at this point; check that the port is the {protocol} "
+        "service, and the server's logs",
+    )
+
+
 def closed(step: str, protocol: str) -> Outcome:
     return _outcome(
         f"the server closed the connection during {step}",

@@ -1,0 +1,104 @@
+"""`mailcheck probe`: connect to each profile's server and name every failure.
+
+Thin, like the rest of the CLI: it parses options, calls mailcheck.probe.runner and
+picks the exit code. Only click is imported at module level, so `mailcheck --help`
+stays fast; the probe machinery loads when the command runs.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from mailcheck.outputs import Output, output_options
+
+PROGRESS_AFTER = 3  # show progress on a terminal when more profiles than this run
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--profile", "profiles", multiple=True, metavar="NAME", help="Probe only this profile (repeatable).")
+@click.option("--send-test", is_flag=True, help="Send a test message with SMTP profiles that set test.send_to.")
+@click.option("--concurrency", type=click.IntRange(1, 4096), default=128, show_default=True, help="Profiles probed at once.")
+@output_options("probe")
+@click.option("--allow-cleartext-auth", is_flag=True, help="Allow logins over unencrypted connections (security: none).")
+@click.option("--cert-warn-days", type=click.IntRange(0, 3650), default=14, show_default=True, help="Warn (MC510) when the certificate expires within this many days.")
+@click.option("--nameserver", metavar="HOST[:PORT]", help="Resolve host names with this DNS server only (an IP address).")
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Settings file (default: nearest .mailcheck.yaml or pyproject.toml).")
+def probe(
+    paths: tuple[Path, ...],
+    profiles: tuple[str, ...],
+    send_test: bool,
+    concurrency: int,
+    format_name: str | None,
+    outputs: tuple[Output, ...],
+    allow_cleartext_auth: bool,
+    cert_warn_days: int,
+    nameserver: str | None,
+    config_path: Path | None,
+) -> None:
+    """Probe profiles against their live servers: DNS, TCP, TLS, certificate, login, test message.
+
+    Lints first (the findings are reported too) and probes the structurally valid profiles.
+    Exit code 0 when every probed profile passes, 1 when one fails, 2 for a usage error.
+    """
+    from mailcheck.cli import EXIT_FINDINGS, EXIT_OK, default_format, fail, use_color
+    from mailcheck.outputs import OutputError, emit, plan
+    from mailcheck.probe.resolve import Nameserver
+    from mailcheck.probe.runner import run_probe
+    from mailcheck.probe.session import ProbeOptions
+    from mailcheck.run import RunError
+
+    try:
+        resolver = Nameserver.parse(nameserver) if nameserver else None
+        targets = plan(format_name, outputs, default_format())
+    except (ValueError, OutputError) as err:
+        fail(str(err))
+    options = ProbeOptions(
+        send_test=send_test, allow_cleartext_auth=allow_cleartext_auth, cert_warn_days=cert_warn_days, nameserver=resolver
+    )
+    progress = _Progress(click.get_text_stream("stderr"))
+    try:
+        report = run_probe(
+            list(paths) or [Path(".")],
+            profiles=profiles,
+            options=options,
+            concurrency=concurrency,
+            config_path=config_path,
+            on_start=progress.start,
+            on_result=progress.advance,
+        )
+    except RunError as err:
+        fail(str(err))
+    finally:
+        progress.finish()
+    try:
+        emit(report, "probe", targets, color=use_color(sys.stdout))
+    except OutputError as err:
+        fail(str(err))
+    sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+
+
+class _Progress:
+    """`probed 12/200` on the terminal's stderr, rewritten in place; silent when piped."""
+
+    def __init__(self, stream: object) -> None:
+        self.stream = stream
+        self.total = 0
+        self.done = 0
+        self.active = False
+
+    def start(self, total: int) -> None:
+        self.total = total
+        self.active = total > PROGRESS_AFTER and bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def advance(self, _result: object) -> None:
+        self.done += 1
+        if self.active:
+            click.echo(f"\rprobed {self.done}/{self.total}", nl=False, err=True)
+
+    def finish(self) -> None:
+        if self.active:
+            click.echo("\r\x1b[K", nl=False, err=True)

@@ -1,0 +1,143 @@
+"""The outcome of one `mailcheck probe` run, as every reporter sees it.
+
+`ProbeReport` has the same generic face as CheckReport (`findings`, `summary()`,
+`result_for()`), so formats that only render findings work for both commands.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mailcheck.checker import FileResult
+from mailcheck.findings import Finding, Severity, count_by_severity, sort_key
+from mailcheck.probe.tls import TlsFacts
+from mailcheck.report import CheckReport
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str  # resolve, connect, tls-handshake, certificate, greeting, capabilities, starttls, ...
+    status: str  # ok | warning | failed | skipped
+    seconds: float
+    detail: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"step": self.name, "status": self.status, "seconds": round(self.seconds, 3), "detail": self.detail}
+
+
+@dataclass(frozen=True)
+class TestMessage:
+    __test__ = False  # not a pytest test class, whatever its name
+
+    message_id: str
+    reply: str  # the server's queue reply, e.g. "250 2.0.0 Ok: queued as 4Xk2"
+
+
+@dataclass
+class ProbeResult:
+    profile: str
+    file: str
+    protocol: str
+    host: str
+    port: int
+    security: str
+    seconds: float
+    steps: list[Step] = field(default_factory=list)
+    tls: TlsFacts | None = None
+    auth_mechanisms: list[str] | None = None  # None: capabilities never read
+    login: str = "not configured"  # ok | failed | skipped | not reached | not configured
+    test_message: TestMessage | None = None
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        severities = {f.severity for f in self.findings}
+        if Severity.ERROR in severities:
+            return "failed"
+        return "warning" if Severity.WARNING in severities else "ok"
+
+    @property
+    def failed_step(self) -> Step | None:
+        return next((s for s in self.steps if s.status == "failed"), None)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "profile": self.profile,
+            "file": self.file,
+            "protocol": self.protocol,
+            "host": self.host,
+            "port": self.port,
+            "security": self.security,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "steps": [s.as_dict() for s in self.steps],
+            "tls": _tls_dict(self.tls),
+            "auth_mechanisms": self.auth_mechanisms,
+            "login": self.login,
+            "test_message": None
+            if self.test_message is None
+            else {"message_id": self.test_message.message_id, "reply": self.test_message.reply},
+            "findings": [f.as_dict() for f in self.findings],
+        }
+
+
+def _tls_dict(tls: TlsFacts | None) -> dict[str, Any] | None:
+    if tls is None:
+        return None
+    cert = tls.certificate
+    return {
+        "version": tls.version,
+        "cipher": tls.cipher,
+        "certificate": None
+        if cert is None
+        else {"subject": cert.subject, "issuer": cert.issuer, "not_after": cert.not_after, "days_left": cert.days_left},
+    }
+
+
+@dataclass(frozen=True)
+class NotProbed:
+    """A selected profile the probe could not run: its lint findings say why."""
+
+    file: str
+    profile: str | None  # None: the whole file is unreadable
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "profile": self.profile, "reason": self.reason}
+
+
+@dataclass
+class ProbeReport:
+    check: CheckReport  # the lint run the probe starts with
+    results: list[ProbeResult]
+    not_probed: list[NotProbed] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def lint_findings(self) -> list[Finding]:
+        return self.check.findings
+
+    @property
+    def findings(self) -> list[Finding]:
+        """Every finding of the run, lint and probe, sorted."""
+        return sorted([*self.lint_findings, *(f for r in self.results for f in r.findings)], key=sort_key)
+
+    def summary(self) -> dict[str, int]:
+        statuses = [r.status for r in self.results]
+        return {
+            **self.check.summary(),
+            **count_by_severity(self.findings),
+            "probed": len(self.results),
+            "ok": statuses.count("ok"),
+            "warning": statuses.count("warning"),
+            "failed": statuses.count("failed"),
+            "not_probed": len(self.not_probed),
+        }
+
+    def fails(self) -> bool:
+        """Exit code 1: a probed profile failed, or a selected one could not be probed."""
+        return bool(self.not_probed) or any(r.status == "failed" for r in self.results)
+
+    def result_for(self, file: str) -> FileResult | None:
+        return self.check.result_for(file)

@@ -1,0 +1,154 @@
+"""Run `probe` over paths: lint first, pick the structurally valid profiles, probe them
+concurrently (each within its own timeout), and turn what each probe found into findings
+located in the profile file, with every secret masked."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from mailcheck.checker import FileResult, _settle
+from mailcheck.config import Settings
+from mailcheck.probe.report import NotProbed, ProbeReport, ProbeResult
+from mailcheck.probe.session import ProbeOptions, Session
+from mailcheck.profile import ProfileView
+from mailcheck.rules.base import ProfileContext
+from mailcheck.run import RunError, run_check
+
+# Rules whose findings mean a profile is not structurally valid: it cannot be probed.
+STRUCTURAL = frozenset({"MC001", "MC002", "MC101", "MC102", "MC103"})
+# Enough for 100 profiles behind dead hosts to finish in about one timeout.
+DEFAULT_CONCURRENCY = 128
+SAFETY_MARGIN = 1.0  # seconds past a profile's timeout before the runner abandons its probe
+
+OnResult = Callable[[ProbeResult], None]
+
+
+@dataclass(frozen=True)
+class Target:
+    file: FileResult
+    name: str
+    body: dict
+
+    @property
+    def base_dir(self) -> Path:
+        assert self.file.document is not None
+        return self.file.document.path.parent
+
+
+def run_probe(
+    paths: list[Path],
+    *,
+    profiles: Iterable[str] = (),
+    options: ProbeOptions = ProbeOptions(),
+    concurrency: int = DEFAULT_CONCURRENCY,
+    config_path: Path | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_result: OnResult | None = None,
+) -> ProbeReport:
+    """Lint `paths`, probe the selected profiles; RunError for a usage problem."""
+    started = time.monotonic()
+    check, settings = run_check(paths, config_path=config_path)
+    targets, not_probed = select(check.results, set(profiles))
+    if on_start is not None:
+        on_start(len(targets))
+    results = asyncio.run(_probe_all(targets, options, settings, concurrency, on_result))
+    return ProbeReport(check, results, not_probed, time.monotonic() - started)
+
+
+def select(files: list[FileResult], wanted: set[str]) -> tuple[list[Target], list[NotProbed]]:
+    """The profiles to probe (all, or those named), and the selected ones that cannot be."""
+    targets: list[Target] = []
+    not_probed: list[NotProbed] = []
+    seen: set[str] = set()
+    for file in files:
+        profiles = file.document.data.get("profiles") if file.document is not None else None
+        if not isinstance(profiles, dict):
+            if not wanted:
+                not_probed.append(NotProbed(file.file, None, "the file has no readable profiles (see the lint findings)"))
+            continue
+        broken = {f.profile for f in file.findings if f.rule in STRUCTURAL}
+        for name, body in profiles.items():
+            if wanted and name not in wanted:
+                continue
+            seen.add(name)
+            if name in broken or not isinstance(body, dict):
+                not_probed.append(NotProbed(file.file, name, "structurally invalid (see the lint findings)"))
+            else:
+                targets.append(Target(file, name, body))
+    missing = sorted(wanted - seen)
+    if missing:
+        raise RunError(f"no profile named {', '.join(map(repr, missing))} in the files given")
+    return targets, not_probed
+
+
+def effective_concurrency(requested: int) -> int:
+    """`requested`, lowered if the open-file limit cannot take two sockets per probe."""
+    try:
+        import resource
+
+        soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    except (ImportError, ValueError, OSError):  # no resource module on Windows
+        return max(1, requested)
+    if soft == resource.RLIM_INFINITY:
+        return max(1, requested)
+    return max(1, min(requested, (soft - 64) // 2))
+
+
+async def _probe_all(
+    targets: list[Target], options: ProbeOptions, settings: Settings, concurrency: int, on_result: OnResult | None
+) -> list[ProbeResult]:
+    gate = asyncio.Semaphore(effective_concurrency(concurrency))
+
+    async def one(target: Target) -> ProbeResult:
+        async with gate:
+            result = await probe_target(target, options, settings)
+        if on_result is not None:
+            on_result(result)
+        return result
+
+    return list(await asyncio.gather(*(one(t) for t in targets)))
+
+
+async def probe_target(target: Target, options: ProbeOptions, settings: Settings) -> ProbeResult:
+    view = ProfileView(target.name, target.body)
+    session = Session(view, target.base_dir, options)
+    try:
+        await asyncio.wait_for(session.run(), view.timeout + SAFETY_MARGIN)
+    except asyncio.TimeoutError:
+        session.ran_out()
+    return _result(target, view, session, settings)
+
+
+def _result(target: Target, view: ProfileView, session: Session, settings: Settings) -> ProbeResult:
+    document = target.file.document
+    assert document is not None
+
+    def redact(text: str) -> str:  # the probe's own secrets, then any the file holds
+        return target.file.redact(session.redact(text))
+
+    context = ProfileContext(document, target.file.file, view)
+    findings = [
+        context.finding(o.rule, context.first_written(*o.keys), redact(o.message), redact(o.hint))
+        for o in session.outcomes
+    ]
+    capabilities = session.capabilities
+    test_message = session.test_message
+    return ProbeResult(
+        profile=view.name,
+        file=target.file.file,
+        protocol=view.protocol.value,
+        host=view.host,
+        port=view.port,
+        security=view.security.value,
+        seconds=session.seconds,
+        steps=[replace(s, detail=redact(s.detail)) for s in session.steps],
+        tls=session.tls,
+        auth_mechanisms=capabilities.offered() if capabilities is not None else None,
+        login=session.login,
+        test_message=replace(test_message, reply=redact(test_message.reply)) if test_message else None,
+        findings=_settle(findings, settings, document),
+    )

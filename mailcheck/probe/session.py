@@ -1,0 +1,460 @@
+"""One profile's probe: the one flow every protocol follows, each step timed and bounded.
+
+    resolve -> connect -> [tls: tls-handshake -> certificate] -> greeting -> capabilities
+      -> [starttls: starttls -> tls-handshake -> certificate -> capabilities-after-tls]
+      -> login -> send-test -> quit
+
+The protocol's Dialogue supplies the commands. A failure ends the probe with its outcome
+(never a retry in a weaker mode); credentials are sent only after a verified handshake,
+or in cleartext with --allow-cleartext-auth, and never while detecting a port's mode.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import ssl
+import time
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import AsyncIterator, Mapping
+
+from mailcheck.hosts import parse_ip
+from mailcheck.probe import tls as tlsmod
+from mailcheck.probe.dialogue import Capabilities, Dialogue
+from mailcheck.probe.dialogues import DIALOGUES
+from mailcheck.probe.outcome import Outcome
+from mailcheck.probe.report import Step, TestMessage
+from mailcheck.probe.resolve import Nameserver, resolve
+from mailcheck.probe.sasl import authenticate, choose
+from mailcheck.probe.smtp import SmtpDialogue, test_message
+from mailcheck.probe.sniff import Sniffed, Speaks, classify, sniff
+from mailcheck.probe.wire import (
+    MAX_LINE,
+    MAX_REPLY_LINES,
+    CleartextRefused,
+    Connection,
+    Deadline,
+    LineTooLong,
+    SpokeFirst,
+    TooManyLines,
+    Unexpected,
+    WireClosed,
+    WireError,
+    WireTimeout,
+)
+from mailcheck.profile import ProfileView
+from mailcheck.protocols import PROTOCOLS, Security
+from mailcheck.rules import mc502_connection_refused as mc502
+from mailcheck.rules import mc503_connect_timeout as mc503
+from mailcheck.rules import mc504_tls_expected_plaintext_found as mc504
+from mailcheck.rules import mc505_plaintext_expected_tls_found as mc505
+from mailcheck.rules import mc506_starttls_not_offered as mc506
+from mailcheck.rules import mc508_certificate_name_mismatch as mc508
+from mailcheck.rules import mc510_certificate_expiring as mc510
+from mailcheck.rules import mc511_tls_version_too_old as mc511
+from mailcheck.rules import mc512_auth_not_offered as mc512
+from mailcheck.rules import mc513_auth_mechanism_unsupported as mc513
+from mailcheck.rules import mc514_auth_failed as mc514
+from mailcheck.rules import mc515_secret_unavailable as mc515
+from mailcheck.rules import mc517_protocol_error as mc517
+from mailcheck.rules import mc518_step_timeout as mc518
+from mailcheck.rules import mc519_cleartext_auth_refused as mc519
+from mailcheck.secrets import Redactor, SecretUnavailable, parse_secret, resolve_secret
+
+# Seconds of silence after which a plaintext greeting is suspect and the port's mode is
+# checked on a second connection (a quarter of the timeout when that is shorter).
+GREETING_GRACE = 2.0
+QUIT_SECONDS = 1.0  # a polite goodbye is worth at most this much of what is left
+
+
+@dataclass(frozen=True)
+class ProbeOptions:
+    send_test: bool = False
+    allow_cleartext_auth: bool = False
+    cert_warn_days: int = 14
+    nameserver: Nameserver | None = None
+    environ: Mapping[str, str] | None = None  # where {env: ...} secrets come from; os.environ by default
+
+
+class Recorder:
+    """The steps of one probe, each timed, and what they concluded."""
+
+    def __init__(self, protocol: str, timeout: float) -> None:
+        self.protocol = protocol
+        self.timeout = timeout
+        self.steps: list[Step] = []
+        self.outcomes: list[Outcome] = []
+
+    def add(self, name: str, status: str, started: float, detail: str) -> None:
+        self.steps.append(Step(name, status, time.monotonic() - started, detail))
+
+    @asynccontextmanager
+    async def step(self, name: str) -> AsyncIterator[StepNote]:
+        """Time a step; turn what went wrong in it into the outcome that names it."""
+        note, started = StepNote(), time.monotonic()
+        try:
+            yield note
+        except Exception as err:
+            outcome = err if isinstance(err, Outcome) else self._outcome_of(name, err)
+            self.add(name, "failed", started, outcome.message)
+            if outcome is err:
+                raise
+            raise outcome from None
+        self.add(name, note.status, started, note.detail)
+
+    def _outcome_of(self, step: str, err: Exception) -> Outcome:
+        if isinstance(err, WireTimeout):
+            return mc518.outcome(step, self.timeout)
+        if isinstance(err, (WireClosed, ConnectionError)):
+            return mc517.closed(step, self.protocol)
+        if isinstance(err, LineTooLong):
+            return mc517.too_long(step, MAX_LINE)
+        if isinstance(err, TooManyLines):
+            return mc517.too_many_lines(step, MAX_REPLY_LINES)
+        if isinstance(err, Unexpected):
+            return mc517.unexpected(step, self.protocol, err.line)
+        if isinstance(err, CleartextRefused):
+            return mc519.outcome()
+        return mc517.internal(step, err)
+
+
+class StepNote:
+    """What a step reports when it succeeds."""
+
+    def __init__(self) -> None:
+        self.detail = ""
+        self.status = "ok"
+
+
+class Session:
+    """The probe of one profile. `run()` never raises: what it found is in `outcomes`."""
+
+    def __init__(
+        self,
+        profile: ProfileView,
+        base_dir: Path,
+        options: ProbeOptions,
+        deadline: Deadline | None = None,
+        context: ssl.SSLContext | None = None,
+    ) -> None:
+        self.profile = profile
+        self.base_dir = base_dir
+        self.options = options
+        self.deadline = deadline or Deadline(profile.timeout)
+        self.tls_settings = tlsmod.TlsSettings.of(profile, base_dir)
+        self.lax_context = context  # set only for a second look, which never logs in
+        self.redact = Redactor()
+        self.rec = Recorder(PROTOCOLS[profile.protocol].title, profile.timeout)
+        self.started = time.monotonic()
+        self.conn: Connection | None = None
+        self.dialogue: Dialogue | None = None
+        self.address = ""
+        self.greeted = False
+        self.tls: tlsmod.TlsFacts | None = None
+        self.capabilities: Capabilities | None = None
+        self.login = "not configured" if not profile.has_auth else "not reached"
+        self.test_message: TestMessage | None = None
+
+    @property
+    def outcomes(self) -> list[Outcome]:
+        return self.rec.outcomes
+
+    @property
+    def steps(self) -> list[Step]:
+        return self.rec.steps
+
+    @property
+    def seconds(self) -> float:
+        return time.monotonic() - self.started
+
+    async def run(self) -> None:
+        try:
+            await self._resolve_and_connect()
+            await self._establish()
+            if self.profile.has_auth:
+                await self._login()
+            await self._send_test()
+        except Outcome as outcome:
+            self.rec.outcomes.append(outcome)
+        finally:
+            await self._quit()
+
+    def ran_out(self) -> None:
+        """The probe overran its deadline (a safety net: every wait is bounded already)."""
+        self.rec.outcomes.append(mc518.outcome("probe", self.profile.timeout))
+        self.close()
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+    # -- steps 1 and 2: resolve, connect
+
+    async def _resolve_and_connect(self) -> None:
+        profile = self.profile
+        async with self.rec.step("resolve") as step:
+            addresses = await resolve(profile.host, profile.port, self.deadline, self.options.nameserver)
+            step.detail = ", ".join(addresses)
+        async with self.rec.step("connect") as step:
+            await self._connect(addresses)
+            step.detail = f"{self.address} port {profile.port}"
+
+    async def _connect(self, addresses: list[str]) -> None:
+        profile = self.profile
+        errors: list[str] = []
+        for address in addresses:
+            try:
+                self.conn = await Connection.open(address, profile.port, self.deadline, self.redact)
+            except WireTimeout:
+                raise mc503.outcome(profile.host, profile.port, profile.timeout) from None
+            except OSError as err:  # asyncio's text names the address; the OS's names the reason
+                errors.append(os.strerror(err.errno) if err.errno else str(err))
+                continue
+            self.address = address
+            self.conn.cleartext_auth = self.options.allow_cleartext_auth
+            self.dialogue = DIALOGUES[profile.protocol](self.conn)
+            return
+        raise mc502.outcome(profile.protocol, profile.host, profile.port, "; ".join(dict.fromkeys(errors)))
+
+    # -- step 3: TLS, greeting, capabilities, in the order the security mode asks
+
+    async def _establish(self) -> None:
+        if self.profile.security is Security.NONE:
+            await self._greet()
+            await self._read_capabilities("capabilities")
+            return
+        await self._reach_tls()
+        if self.profile.security is Security.TLS:
+            await self._greet()
+            await self._read_capabilities("capabilities")
+        else:
+            await self._read_capabilities("capabilities-after-tls")
+
+    async def _reach_tls(self) -> None:
+        if self.profile.security is Security.STARTTLS:
+            await self._greet()
+            await self._read_capabilities("capabilities")
+            await self._starttls()
+        else:
+            await self._handshake(verb=None)
+
+    async def _greet(self) -> None:
+        assert self.dialogue is not None
+        async with self.rec.step("greeting") as step:
+            if self.profile.security is not Security.TLS:
+                await self._check_silent_port()
+            step.detail = await self.dialogue.greeting()
+            self.greeted = True
+
+    async def _read_capabilities(self, name: str) -> None:
+        assert self.dialogue is not None
+        async with self.rec.step(name) as step:
+            self.capabilities = await self.dialogue.capabilities()
+            offered = self.capabilities.offered()
+            step.detail = ("STARTTLS; " if self.capabilities.starttls else "") + (
+                "AUTH " + " ".join(offered) if offered else "no AUTH"
+            )
+
+    async def _starttls(self) -> None:
+        assert self.dialogue is not None and self.capabilities is not None
+        verb = self.dialogue.starttls_verb
+        async with self.rec.step("starttls") as step:
+            if not self.capabilities.starttls:
+                raise mc506.not_offered(verb, self.profile.port)
+            step.detail = await self.dialogue.starttls()
+        await self._handshake(verb=verb)
+
+    async def _handshake(self, verb: str | None) -> None:
+        """The TLS handshake, right after connecting (`verb` None) or after STARTTLS/STLS."""
+        assert self.conn is not None
+        async with self.rec.step("tls-handshake") as step:
+            context = self.lax_context or tlsmod.client_context(self.tls_settings)
+            try:
+                await self.conn.start_tls(context, self.tls_settings.server_name)
+            except SpokeFirst as err:
+                if verb is not None:
+                    raise mc517.injected_data(verb) from None
+                raise self._mode_outcome(classify(err.data), "the server spoke first") from None
+            except (ssl.SSLError, ConnectionError) as err:
+                if self.lax_context is not None:
+                    raise
+                raise await self._handshake_failure(err, verb) from None
+            self.tls = tlsmod.facts(self.conn.tls)  # type: ignore[arg-type]
+            step.detail = f"TLS {self.tls.version}, {self.tls.cipher}"
+            if self.tls.version < self.tls_settings.min_version:  # the context forbids it; checked anyway
+                raise mc511.outcome(self.tls_settings.min_version, self.tls.version, f"negotiated TLS {self.tls.version}")
+        if self.lax_context is None:
+            await self._check_certificate()
+
+    async def _check_certificate(self) -> None:
+        assert self.tls is not None
+        async with self.rec.step("certificate") as step:
+            cert = self.tls.certificate
+            if cert is None:
+                step.status, step.detail = "skipped", "not checked: tls.verify is false"
+                return
+            step.detail = f"{cert.subject or '(no subject)'}; issued by {cert.issuer}; valid until {cert.not_after} ({cert.days_left} days left)"
+            if cert.days_left < self.options.cert_warn_days:
+                self.rec.outcomes.append(mc510.outcome(cert.days_left, cert.not_after, self.options.cert_warn_days))
+                step.status = "warning"
+
+    # -- when something is off: what the port speaks, what the server offers
+
+    async def _check_silent_port(self) -> None:
+        """A port that sends no greeting within the grace time may speak implicit TLS: offer
+        a handshake on a second connection while still waiting for the greeting here."""
+        assert self.conn is not None
+        grace = min(GREETING_GRACE, self.profile.timeout / 4)
+        if self.lax_context is not None or await self.conn.wait_for_data(grace):
+            return
+        sniffed = await self._sniff_while_waiting()
+        if sniffed is not None and sniffed.speaks is Speaks.TLS:
+            raise mc505.outcome(self.profile.port, self.profile.security.value, time.monotonic() - self.started)
+        if sniffed is not None and sniffed.speaks is Speaks.HTTP:
+            raise mc517.http(self.profile.port, self.rec.protocol, sniffed.sample)
+
+    async def _sniff_while_waiting(self) -> Sniffed | None:
+        """What a second connection finds; None when the greeting arrives here first."""
+        assert self.conn is not None
+        detection = asyncio.ensure_future(self._sniff(listen_first=0))
+        greeting = asyncio.ensure_future(self.conn.wait_for_data(self.deadline.remaining()))
+        try:
+            done, _ = await asyncio.wait({detection, greeting}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for task in (detection, greeting):
+                task.cancel()
+            await asyncio.gather(detection, greeting, return_exceptions=True)
+        return detection.result() if detection in done and greeting not in done else None
+
+    async def _sniff(self, listen_first: float) -> Sniffed:
+        return await sniff(self.address, self.profile.port, self.tls_settings.server_name, self.deadline, listen_first)
+
+    async def _handshake_failure(self, err: Exception, verb: str | None) -> Outcome:
+        """Why a handshake failed: the certificate, the port's mode, or the TLS version (found
+        out with a second, laxer handshake when OpenSSL's error does not say)."""
+        if isinstance(err, ssl.SSLCertVerificationError):
+            return await self._verification_failure(err)
+        reason = tlsmod.describe_error(err)
+        version_failure = tlsmod.is_version_failure(err)
+        if verb is None and not version_failure:  # implicit TLS: does the port speak TLS at all?
+            sniffed = await self._sniff(listen_first=min(GREETING_GRACE, self.profile.timeout / 4))
+            if sniffed.speaks is not Speaks.TLS:
+                return self._mode_outcome(sniffed, reason)
+        best = await self._look_again(tlsmod.detection_context())
+        minimum = self.tls_settings.min_version
+        if version_failure or (best is not None and best.version < minimum):
+            return mc511.outcome(minimum, best.version if best else None, reason)
+        return mc517.handshake_failed("tls-handshake", reason)
+
+    def _mode_outcome(self, sniffed: Sniffed, reason: str) -> Outcome:
+        port, protocol = self.profile.port, self.rec.protocol
+        if sniffed.speaks is Speaks.GREETING and sniffed.protocol is self.profile.protocol:
+            return mc504.outcome(port, sniffed.describe(), sniffed.sample)
+        if sniffed.speaks is Speaks.GREETING and sniffed.protocol is not None:
+            return mc517.other_protocol(port, protocol, PROTOCOLS[sniffed.protocol].title, sniffed.sample)
+        if sniffed.speaks is Speaks.HTTP:
+            return mc517.http(port, protocol, sniffed.sample)
+        if sniffed.speaks is Speaks.TEXT:
+            return mc517.unexpected("tls-handshake", protocol, sniffed.sample)
+        if sniffed.speaks is Speaks.GARBAGE:
+            return mc517.not_tls(port, protocol, sniffed.sample)
+        if sniffed.speaks is Speaks.CLOSED:
+            return mc517.closed("tls-handshake", protocol)
+        return mc517.handshake_failed("tls-handshake", reason)
+
+    async def _verification_failure(self, err: ssl.SSLCertVerificationError) -> Outcome:
+        outcome = tlsmod.chain_outcome(err, self.tls_settings)
+        if outcome is not None:
+            return outcome
+        seen = await self._look_again(tlsmod.client_context(self.tls_settings, check_name=False))
+        names = list(seen.certificate.names) if seen is not None and seen.certificate is not None else []
+        via_server_name = self.profile.written("tls", "server_name") or parse_ip(self.profile.host) is not None
+        return mc508.outcome(self.tls_settings.server_name, err.verify_message, names, via_server_name)
+
+    async def _look_again(self, context: ssl.SSLContext) -> tlsmod.TlsFacts | None:
+        """A second connection up to the TLS handshake with a laxer context, to learn what the
+        server offers (the names its certificate is valid for, its best TLS version). It
+        stops after the handshake: a second look never logs in."""
+        other = Session(self.profile, self.base_dir, self.options, self.deadline, context=context)
+        try:
+            await other._connect([self.address])
+            await other._reach_tls()
+            return other.tls
+        except (Outcome, WireError, OSError):
+            return None
+        finally:
+            other.close()
+
+    # -- steps 6 to 8: login, test message, goodbye
+
+    async def _login(self) -> None:
+        assert self.conn is not None and self.dialogue is not None and self.capabilities is not None
+        profile = self.profile
+        async with self.rec.step("login") as step:
+            self.login = "skipped"
+            if not self.conn.encrypted and not self.options.allow_cleartext_auth:
+                raise mc519.outcome()
+            method = choose(profile.mechanism, self.capabilities)
+            if method is None:
+                raise self._no_usable_method()
+            secret = self._secret()
+            username = profile.username or ""
+            self.login = "failed"
+            reply = await authenticate(self.dialogue, method, username, secret, self.capabilities)
+            if not reply.ok:
+                raise mc514.outcome(username, method.name, reply.text)
+            self.login = "ok"
+            step.detail = f"{method.name} as {username}: {reply.text}"
+
+    def _no_usable_method(self) -> Outcome:
+        assert self.conn is not None and self.dialogue is not None and self.capabilities is not None
+        offered = self.capabilities.offered()
+        if offered and self.profile.mechanism != "auto":
+            return mc513.outcome(self.profile.mechanism, offered)
+        return mc512.outcome(self.conn.encrypted, self.capabilities.starttls, self.dialogue.starttls_verb)
+
+    def _secret(self) -> str:
+        field = self.profile.secret_field
+        raw = self.profile.setting("auth", field)
+        ref = parse_secret(raw)
+        try:
+            secret = resolve_secret(ref, raw, self.base_dir, self.options.environ)  # type: ignore[arg-type]
+        except SecretUnavailable as err:
+            raise mc515.outcome(field, str(err), ref.kind) from None
+        self.redact.add(secret)
+        return secret
+
+    async def _send_test(self) -> None:
+        profile = self.profile
+        if not self.options.send_test or not isinstance(self.dialogue, SmtpDialogue):
+            return
+        async with self.rec.step("send-test") as step:
+            if not profile.written("test", "send_to"):
+                step.status, step.detail = "skipped", "the profile has no test.send_to"
+                return
+            sender = profile.sender_address or profile.username or ""
+            recipient = profile.setting("test", "send_to")
+            message_id, message = test_message(profile.name, sender, recipient)
+            reply = await self.dialogue.send_test(sender, recipient, message)
+            self.test_message = TestMessage(message_id, reply)
+            step.detail = f"{message_id} from {sender} to {recipient}: {reply}"
+
+    async def _quit(self) -> None:
+        """A polite QUIT/LOGOUT when the dialogue is still sane; the connection closes anyway."""
+        if self.conn is None:
+            return
+        try:
+            if self.greeted and not self.conn.broken and self.deadline.remaining() > 0:
+                assert self.dialogue is not None
+                started = time.monotonic()
+                self.conn.deadline = self.deadline.capped(QUIT_SECONDS)
+                try:
+                    await self.dialogue.quit()
+                    status = "ok"
+                except (WireError, OSError):
+                    status = "skipped"
+                self.rec.add("quit", status, started, "")
+        finally:
+            self.conn.close()

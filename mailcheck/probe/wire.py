@@ -1,0 +1,243 @@
+"""Bounded line I/O over one TCP connection that can be upgraded to TLS in place.
+
+A plain asyncio.Protocol rather than StreamReader/StreamWriter, for two reasons:
+`loop.start_tls` can wrap the very same protocol on Python 3.10 (StreamWriter.start_tls
+is 3.11+), and the buffer is ours to bound: reading pauses once it holds MAX_LINE bytes
+without a line end, so a server sending an endless line costs MAX_LINE bytes, not memory
+without end. Every wait is bounded by the probe's one Deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from typing import Awaitable, TypeVar
+
+from mailcheck.secrets import Redactor
+
+MAX_LINE = 8192  # bytes; RFC 5321 allows 512 per reply line, IMAP capability lines run to ~1 KB
+MAX_REPLY_LINES = 200  # lines in one reply; EHLO and CAPA answer in tens
+
+T = TypeVar("T")
+
+
+class WireError(Exception):
+    """The connection cannot go on: the session maps each kind to an outcome."""
+
+
+class WireTimeout(WireError):
+    """The probe's deadline passed while waiting."""
+
+
+class WireClosed(WireError):
+    """The server closed the connection."""
+
+
+class LineTooLong(WireError):
+    """A line grew past MAX_LINE bytes without ending."""
+
+
+class TooManyLines(WireError):
+    """A reply went on past MAX_REPLY_LINES lines."""
+
+
+class SpokeFirst(WireError):
+    """Plaintext arrived before the TLS handshake began: after a STARTTLS reply (an
+    injection), or right after connecting on what should be an implicit-TLS port."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__()
+        self.data = data
+
+
+class Unexpected(WireError):
+    """A line that is not what the protocol allows here (garbage, HTTP, another protocol)."""
+
+    def __init__(self, line: str) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+class CleartextRefused(Exception):
+    """A credential was about to be written on a connection that may not carry one."""
+
+
+class Deadline:
+    """The one time limit of a profile's probe: every step takes what is left of it."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+
+    def remaining(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+    def capped(self, seconds: float) -> Deadline:
+        """A deadline at most `seconds` away and never later than this one."""
+        capped = Deadline(self.seconds)
+        capped.at = min(self.at, time.monotonic() + seconds)
+        return capped
+
+    async def within(self, awaitable: Awaitable[T]) -> T:
+        """Await with the time left; WireTimeout when it runs out."""
+        try:
+            return await asyncio.wait_for(awaitable, timeout=self.remaining())
+        except asyncio.TimeoutError:
+            raise WireTimeout() from None
+
+
+class _Buffered(asyncio.Protocol):
+    """Collects what the server sends, up to `limit` bytes beyond which reading pauses."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.eof = False
+        self.transport: asyncio.BaseTransport | None = None
+        self._paused = False
+        self._waiter: asyncio.Future[None] | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.data += data
+        if len(self.data) >= self.limit and not self._paused:
+            self._paused = True
+            self.transport.pause_reading()  # type: ignore[union-attr]
+        self._wake()
+
+    def eof_received(self) -> None:
+        self.eof = True
+        self._wake()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.eof = True
+        self._wake()
+
+    def take(self, count: int) -> bytes:
+        chunk = bytes(self.data[:count])
+        del self.data[:count]
+        if self._paused and len(self.data) < self.limit and not self.eof:
+            self._paused = False
+            self.transport.resume_reading()  # type: ignore[union-attr]
+        return chunk
+
+    async def more(self) -> None:
+        """Until something new arrives (data or the end)."""
+        self._waiter = asyncio.get_running_loop().create_future()
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+
+class Connection:
+    """One probe connection: lines in and out, TLS upgrade, and the credential gate."""
+
+    def __init__(
+        self, transport: asyncio.Transport, protocol: _Buffered, deadline: Deadline, redact: Redactor
+    ) -> None:
+        self._transport = transport
+        self._protocol = protocol
+        self.deadline = deadline
+        self.redact = redact
+        self.tls: ssl.SSLObject | None = None
+        self.cleartext_auth = False  # set by the session only with --allow-cleartext-auth
+        self.broken = False  # after a wire error the dialogue cannot go on (no polite QUIT)
+
+    @classmethod
+    async def open(cls, address: str, port: int, deadline: Deadline, redact: Redactor) -> Connection:
+        """Connect; OSError (refused, unreachable) or WireTimeout."""
+        protocol = _Buffered(MAX_LINE)
+        loop = asyncio.get_running_loop()
+        transport, _ = await deadline.within(loop.create_connection(lambda: protocol, address, port))
+        return cls(transport, protocol, deadline, redact)  # type: ignore[arg-type]
+
+    @property
+    def encrypted(self) -> bool:
+        return self.tls is not None
+
+    @property
+    def local_address(self) -> str:
+        return str(self._transport.get_extra_info("sockname")[0])
+
+    async def read_line(self) -> str:
+        """One line without its line end, decoded leniently (servers send Latin-1 too)."""
+        try:
+            while True:
+                end = self._protocol.data.find(b"\n", 0, MAX_LINE)
+                if end >= 0:
+                    return self._protocol.take(end + 1).rstrip(b"\r\n").decode("utf-8", "replace")
+                if len(self._protocol.data) >= MAX_LINE:
+                    raise LineTooLong()
+                if self._protocol.eof:
+                    raise WireClosed()
+                await self.deadline.within(self._protocol.more())
+        except WireError:
+            self.broken = True
+            raise
+
+    async def wait_for_data(self, seconds: float) -> bool:
+        """Whether the server sends anything (or closes) within `seconds`."""
+        try:
+            while not self._protocol.data and not self._protocol.eof:
+                await self.deadline.capped(seconds).within(self._protocol.more())
+        except WireTimeout:
+            return False
+        return True
+
+    async def read_some(self) -> bytes:
+        """Whatever the server sent first (b"" when it closed); for mode detection only."""
+        if not await self.wait_for_data(self.deadline.remaining()):
+            raise WireTimeout()
+        return self._protocol.take(MAX_LINE)
+
+    def write(self, data: bytes) -> None:
+        self._transport.write(data)
+
+    def write_line(self, line: str) -> None:
+        self._transport.write(line.encode("utf-8") + b"\r\n")
+
+    def write_secret(self, line: str, secret_part: str) -> None:
+        """Write a line that carries a credential (`secret_part`, masked in all output).
+
+        The last gate before the wire: only over TLS (verified as the profile asks, since
+        the handshake would have failed otherwise), or in cleartext when explicitly allowed.
+        """
+        if not (self.encrypted or self.cleartext_auth):
+            raise CleartextRefused()
+        self.redact.add(secret_part)
+        self.write_line(line)
+
+    async def start_tls(self, context: ssl.SSLContext, server_hostname: str) -> None:
+        """Upgrade this connection: right after connecting (implicit TLS) or after STARTTLS's reply."""
+        if self._protocol.data:
+            self.broken = True
+            raise SpokeFirst(self._protocol.take(MAX_LINE))
+        loop = asyncio.get_running_loop()
+        try:
+            transport = await self.deadline.within(
+                loop.start_tls(
+                    self._transport,
+                    self._protocol,
+                    context,
+                    server_hostname=server_hostname,
+                    ssl_handshake_timeout=self.deadline.remaining() + 1.0,  # ours ends first
+                )
+            )
+        except BaseException:
+            self.broken = True
+            raise
+        self._transport = transport  # type: ignore[assignment]
+        self._protocol.transport = transport
+        self.tls = transport.get_extra_info("ssl_object")
+
+    def close(self) -> None:
+        """Drop the connection at once: a probe never waits for a peer to say goodbye."""
+        self._transport.abort()

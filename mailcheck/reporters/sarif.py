@@ -1,0 +1,135 @@
+"""SARIF 2.1.0 for code scanning (GitHub, Azure DevOps, IDE viewers).
+
+Checked by Microsoft's validator with GitHub's ingestion rules (`Sarif.Multitool validate
+--rule-kind "Gh;Sarif"`, see .ci/validate-sarif.sh). Paths are relative to the repository
+root under the `SRCROOT` base id, so an upload from any checkout folder lands on the same
+files; partialFingerprints come from `mailcheck.locations` and ignore line numbers.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from mailcheck import __version__
+from mailcheck.docs import (
+    PROJECT_URL,
+    RULES_DOC_URL,
+    explain_rule,
+    rule_anchor,
+    rule_help_markdown,
+)
+from mailcheck.findings import Finding, Rule
+from mailcheck.locations import fingerprints, repo_path, repo_root
+from mailcheck.rules import all_rules
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+BASE_ID = "SRCROOT"
+FINGERPRINT_KEY = "mailcheck/v1"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def render_check(report: Any, *, color: bool = False) -> str:
+    return render(report, "check")
+
+
+def render_probe(report: Any, *, color: bool = False) -> str:
+    return render(report, "probe")
+
+
+def render(report: Any, command: str, root: Path | None = None) -> str:
+    """The SARIF log of one run over `report.findings` (any report with that attribute)."""
+    root = root or repo_root()
+    rules = list(all_rules().values())
+    index = {rule.id: i for i, rule in enumerate(rules)}
+    findings: list[Finding] = list(report.findings)
+    paths = [repo_path(f.file, root) for f in findings]
+    prints = fingerprints(
+        findings,
+        [p if p is not None else f.file for p, f in zip(paths, findings, strict=True)],
+    )
+    run = {
+        "tool": {"driver": _driver(rules)},
+        # one category per command, so check and probe uploads do not replace each other's alerts
+        "automationDetails": {"id": f"mailcheck/{command}/"},
+        "originalUriBaseIds": {BASE_ID: {"uri": root.as_uri() + "/"}},
+        "columnKind": "unicodeCodePoints",
+        "results": [
+            _result(f, index[f.rule], path, fp, _snippet(report, f))
+            for f, path, fp in zip(findings, paths, prints, strict=True)
+        ],
+    }
+    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
+def _driver(rules: list[Rule]) -> dict[str, Any]:
+    return {
+        "name": "mailcheck",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "informationUri": PROJECT_URL,
+        "rules": [_descriptor(rule) for rule in rules],
+    }
+
+
+def _descriptor(rule: Rule) -> dict[str, Any]:
+    sections = rule.sections()
+    full = " ".join(
+        sections.get(s, "") for s in ("What it does", "Why is this bad?")
+    ).strip()
+    return {
+        "id": rule.id,
+        "name": rule.name,
+        "shortDescription": {"text": _sentence(rule.summary)},
+        "fullDescription": {"text": _sentence(" ".join(full.split()) or rule.summary)},
+        "helpUri": f"{RULES_DOC_URL}#{rule_anchor(rule)}",
+        "help": {"text": explain_rule(rule), "markdown": rule_help_markdown(rule)},
+        "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
+        "properties": {"tags": [rule.stage, "mail"]},
+    }
+
+
+def _result(
+    finding: Finding,
+    rule_index: int,
+    path: str | None,
+    fingerprint: str,
+    snippet: str | None,
+) -> dict[str, Any]:
+    artifact: dict[str, Any] = (
+        {"uri": quote(path)}
+        if path is not None
+        else {"uri": Path(finding.file).resolve().as_uri()}
+    )
+    if path is not None:
+        artifact["uriBaseId"] = BASE_ID
+    region: dict[str, Any] = {"startLine": finding.line, "startColumn": finding.column}
+    if snippet is not None:
+        region["snippet"] = {"text": snippet}
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_index,
+        "level": LEVELS[finding.severity.value],
+        "message": {"text": _sentence(f"{finding.message}. Fix: {finding.hint}")},
+        "locations": [
+            {"physicalLocation": {"artifactLocation": artifact, "region": region}}
+        ],
+        "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
+        "properties": {"profile": finding.profile, "path": finding.path},
+    }
+
+
+def _snippet(report: Any, finding: Finding) -> str | None:
+    """The finding's source line, secrets masked, when the report kept the file (check does)."""
+    result_for = getattr(report, "result_for", None)
+    result = result_for(finding.file) if result_for is not None else None
+    return result.source_line(finding.line) if result is not None else None
+
+
+def _sentence(text: str) -> str:
+    """SARIF viewers show messages as sentences; the validator asks for a closing period."""
+    text = text.strip()
+    return text if text.endswith((".", "!", "?")) else text + "."

@@ -1,0 +1,117 @@
+"""One side of a review: the profile files at a revision, in the work tree, or one file.
+
+Each file goes through the same checker as `mailcheck check`, so the review's findings are
+exactly what the linter would say. Files of a revision are written to a private temporary
+folder first (the checker reads paths); a `tls.ca_file` they name is stood in for by an
+empty file when it exists at that revision, so MC212 judges the revision, not the disk.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from mailcheck.checker import FileResult, check_file
+from mailcheck.config import Settings
+from mailcheck.loader import UnreadableDocument, read_document
+from mailcheck.review import git
+from mailcheck.secrets import Redactor, collect_written_secrets
+
+
+@dataclass
+class Snapshot:
+    label: str  # how the side is named in the review: "main (1a2b3c4)", "working tree", a path
+    files: dict[str, FileResult] = field(
+        default_factory=dict
+    )  # by the path shown in the review
+
+    def profiles(self) -> Iterator[tuple[str, str, dict]]:
+        """(file, profile name, profile mapping) for every profile that is a mapping."""
+        for file, result in self.files.items():
+            data = result.document.data if result.document is not None else None
+            profiles = data.get("profiles") if isinstance(data, dict) else None
+            if isinstance(profiles, dict):
+                for name, body in profiles.items():
+                    if isinstance(body, dict):
+                        yield file, str(name), body
+
+    def add_secrets_to(self, redactor: Redactor) -> None:
+        """Teach `redactor` every secret value written in any of this side's files."""
+        for result in self.files.values():
+            if result.document is not None:
+                collect_written_secrets(result.document.data, redactor)
+
+
+def from_file(path: Path, given: str, key: str, settings: Settings) -> Snapshot:
+    """One file, keyed as `key` so that the two files of a comparison are matched."""
+    return Snapshot(given, {key: check_file(path, given, settings)})
+
+
+def from_worktree(top: Path, settings: Settings) -> Snapshot:
+    files = {p: check_file(top / p, p, settings) for p in git.worktree_profiles(top)}
+    return Snapshot("working tree", files)
+
+
+def from_revision(revision: str, top: Path, settings: Settings) -> Snapshot:
+    commit = git.resolve(revision, top)
+    all_paths = git.tree_paths(commit, top)
+    wanted = git.committed_profiles(all_paths)
+    blobs = git.read_blobs(commit, wanted, top)
+    label = (
+        f"{revision} ({commit[:7]})" if not commit.startswith(revision) else commit[:7]
+    )
+    with tempfile.TemporaryDirectory(prefix="mailcheck-review-") as scratch:
+        root = Path(scratch)
+        for path, content in blobs.items():
+            target = root / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        _stand_in_ca_files(root, wanted, set(all_paths))
+        files = {p: check_file(root / p, p, settings) for p in wanted}
+    return Snapshot(label, files)
+
+
+def _stand_in_ca_files(
+    root: Path, profile_paths: list[str], committed: set[str]
+) -> None:
+    for path in profile_paths:
+        for ca_file in _ca_files(root / path):
+            target = PurePosixPath(path).parent / ca_file
+            normal = PurePosixPath(*_normalise(target.parts))
+            if str(normal) in committed:
+                (root / normal).parent.mkdir(parents=True, exist_ok=True)
+                (root / normal).touch()
+
+
+def _ca_files(path: Path) -> list[str]:
+    try:
+        data: Any = read_document(path).data
+    except UnreadableDocument:
+        return []
+    profiles = data.get("profiles") if isinstance(data, dict) else None
+    found = []
+    for body in (profiles or {}).values() if isinstance(profiles, dict) else ():
+        tls = body.get("tls") if isinstance(body, dict) else None
+        ca_file = tls.get("ca_file") if isinstance(tls, dict) else None
+        if (
+            isinstance(ca_file, str)
+            and ca_file
+            and not PurePosixPath(ca_file).is_absolute()
+        ):
+            found.append(ca_file)
+    return found
+
+
+def _normalise(parts: tuple[str, ...]) -> list[str]:
+    """Resolve `..` and `.` without touching the disk (the file is in git, not on disk)."""
+    out: list[str] = []
+    for part in parts:
+        if part == "..":
+            if out:
+                out.pop()
+        elif part not in (".", ""):
+            out.append(part)
+    return out

@@ -1,0 +1,72 @@
+"""Run the real `mailcheck` command line in a folder, as a user would (shared by the integration tests)."""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from mailcheck.cli import cli
+
+GOOD = """\
+version: 1
+profiles:
+  outgoing:
+    protocol: smtp
+    host: smtp.example.com
+    port: 587
+    security: starttls
+    auth:
+      username: app@example.com
+      password: {env: SMTP_PASSWORD}
+    from: {address: app@example.com}
+"""
+INLINE_SECRET = "Tr0ub4dor-and-3"
+# three findings: MC201 on the port, MC206 on tls.verify, MC303 on the inline password
+BAD = GOOD.replace("port: 587", "port: 465").replace(
+    "password: {env: SMTP_PASSWORD}",
+    f"password: {INLINE_SECRET}\n    tls: {{verify: false}}",
+)
+
+
+@dataclass
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+@contextmanager
+def cwd(path: Path) -> Iterator[None]:
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def mailcheck(folder: Path, *args: str) -> Result:
+    """`mailcheck ARGS` run from `folder`, with no CI variables leaking in."""
+    env = {"GITHUB_ACTIONS": None, "NO_COLOR": None}
+    with cwd(folder):
+        result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+def write(folder: Path, name: str, text: str) -> Path:
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def repo(folder: Path) -> Path:
+    """Mark `folder` as a repository root (what SARIF and GitLab paths are relative to)."""
+    (folder / ".git").mkdir(exist_ok=True)
+    return folder
