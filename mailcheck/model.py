@@ -10,13 +10,53 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt, StrictStr, WithJsonSchema
 
 from mailcheck.format import ENV_NAME_PATTERN, EXTENSION_PREFIX, PROFILE_NAME_PATTERN
 from mailcheck.protocols import SECURITY_DESCRIPTIONS, Protocol, Security
 
-TlsVersion = Literal["1.0", "1.1", "1.2", "1.3"]
-Mechanism = Literal["auto", "plain", "login", "cram-md5", "xoauth2"]
+
+
+def _documented_enum(title: str, values: dict[str, str]) -> WithJsonSchema:
+    """An enum whose every value carries its own explanation.
+
+    Editors (yaml-language-server, VS Code) show `enumDescriptions` in completion and hover
+    only when they sit on the enum's own schema, so the schema is stated here in full.
+    """
+    docs = list(values.values())
+    return WithJsonSchema(
+        {"title": title, "type": "string", "enum": list(values), "enumDescriptions": docs, "markdownEnumDescriptions": docs}
+    )
+
+
+SecurityMode = Annotated[
+    Security, _documented_enum("Security", {s.value: SECURITY_DESCRIPTIONS[s] for s in Security})
+]
+TlsVersion = Annotated[
+    Literal["1.0", "1.1", "1.2", "1.3"],
+    _documented_enum(
+        "TlsVersion",
+        {
+            "1.0": "TLS 1.0: deprecated by RFC 8996 (MC207); allow only for servers that cannot do better.",
+            "1.1": "TLS 1.1: deprecated by RFC 8996 (MC207).",
+            "1.2": "TLS 1.2: the default and the floor RFC 8997 sets for mail.",
+            "1.3": "TLS 1.3: the strictest; every current mail server supports it.",
+        },
+    ),
+]
+Mechanism = Annotated[
+    Literal["auto", "plain", "login", "cram-md5", "xoauth2"],
+    _documented_enum(
+        "Mechanism",
+        {
+            "auto": "The strongest mechanism the server offers for a password.",
+            "plain": "SASL PLAIN (RFC 4616): the password is sent base64-encoded, so only inside TLS.",
+            "login": "The LOGIN mechanism: like PLAIN, in two steps; some older servers offer only this.",
+            "cram-md5": "CRAM-MD5: challenge-response, obsolete (RFC 6331 era); use only where required.",
+            "xoauth2": "OAuth2 bearer token (Google, Microsoft): takes `token:` instead of `password:`.",
+        },
+    ),
+]
 Seconds = Annotated[float, Strict(), Field(gt=0, le=300)]
 
 
@@ -91,10 +131,7 @@ class _ProfileBase(_Closed):
     port: StrictInt | None = Field(
         None, ge=1, le=65535, description="TCP port; when omitted, the protocol's port for `security`."
     )
-    security: Security = Field(
-        description="tls (implicit TLS), starttls (required upgrade) or none.",
-        json_schema_extra={"enumDescriptions": [SECURITY_DESCRIPTIONS[s] for s in Security]},
-    )
+    security: SecurityMode = Field(description="tls (implicit TLS), starttls (required upgrade) or none.")
     tls: TlsSettings | None = Field(None, description="TLS verification settings.")
     auth: Auth | None = Field(None, description="Credentials; absent means no authentication.")
     timeout: Seconds = Field(10.0, description="Seconds one probe of this profile may take, at most 300.")

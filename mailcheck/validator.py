@@ -17,7 +17,7 @@ from functools import cache, partial
 from typing import Any
 
 ANNOTATIONS = frozenset(
-    {"$schema", "$id", "$defs", "title", "description", "default", "examples", "enumDescriptions", "discriminator"}
+    {"$schema", "$id", "$defs", "title", "description", "default", "examples", "enumDescriptions", "markdownEnumDescriptions", "discriminator"}
 )
 ASSERTIONS = frozenset(
     {

@@ -281,11 +281,6 @@ def test_hovering_a_key_shows_the_schema_description(server: LanguageServer) -> 
     assert "implicit TLS" in text
 
 
-@pytest.mark.xfail(
-    reason="the server shows enumDescriptions only on the enum's own schema ($defs/Security); "
-    "model.py puts them beside the $ref. Remove this marker once the schema carries them there.",
-    strict=False,
-)
 def test_security_completions_explain_each_mode(server: LanguageServer) -> None:
     text = VALID.replace("security: starttls", "security: ")
     uri = uri_in_examples("editor-completion-docs.mail.yaml")
