@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
 from collections.abc import Iterator
@@ -40,6 +41,14 @@ class Result:
     stdout: str
     stderr: str
 
+    def json(self) -> dict:
+        return json.loads(self.stdout)
+
+    @property
+    def rules(self) -> list[str]:
+        """Rule IDs of a `--format json` run, in report order."""
+        return [f["rule"] for f in self.json()["findings"]]
+
 
 @contextmanager
 def cwd(path: Path) -> Iterator[None]:
@@ -51,18 +60,22 @@ def cwd(path: Path) -> Iterator[None]:
         os.chdir(before)
 
 
-def mailcheck(folder: Path, *args: str) -> Result:
-    """`mailcheck ARGS` run from `folder`, with no CI variables leaking in."""
-    env = {"GITHUB_ACTIONS": None, "NO_COLOR": None}
+def mailcheck(folder: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    """`mailcheck ARGS` run from `folder`, with no CI variables leaking in unless given."""
+    env = {"GITHUB_ACTIONS": None, "NO_COLOR": None, **(env or {})}
     with cwd(folder):
         result = CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
     return Result(result.exit_code, result.stdout, result.stderr)
 
 
-def write(folder: Path, name: str, text: str) -> Path:
+def write(folder: Path, name: str, text: str | bytes) -> Path:
+    """Write a file (dedented text, or bytes as they are) below `folder`."""
     path = folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
     return path
 
 
