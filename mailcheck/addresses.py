@@ -11,7 +11,11 @@ def address_problem(address: str) -> str | None:
     from email_validator import EmailNotValidError, validate_email  # imported on first use: ~40 ms
 
     try:
-        validate_email(address, check_deliverability=False, allow_smtputf8=True)
+        # Syntax only: deliverability is the probe's business. Internal setups send from
+        # intranet names (`app@intranet`) and test setups from RFC 6761's `.test`.
+        validate_email(
+            address, check_deliverability=False, allow_smtputf8=True, globally_deliverable=False, test_environment=True
+        )
     except EmailNotValidError as err:
         return str(err)
     return None

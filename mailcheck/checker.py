@@ -29,6 +29,8 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     document: Document | None = None
     redact: Redactor = field(default_factory=Redactor)
+    # the structurally valid profiles, by name: the ones rules ran on and the probe may use
+    valid_profiles: dict[str, dict] = field(default_factory=dict)
 
     def source_line(self, number: int) -> str | None:
         """A source line for display, with any secret the file contains masked."""
@@ -43,7 +45,7 @@ def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
         document = read_document(path)
     except UnreadableDocument as err:
         problem = err.problem
-        result.findings = _settle(
+        result.findings = settle(
             [_at(all_rules()["MC001"], shown, problem.mark, (), problem.message, problem.hint)], settings, None
         )
         return result
@@ -52,7 +54,7 @@ def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
     raw = [_at(all_rules()[p.rule], shown, p.mark, p.path, p.message, p.hint) for p in document.problems]
     raw += _lint_document(document, shown, result)
     findings = [_redacted(f, result.redact) for f in raw] if result.redact else raw
-    result.findings = _settle(findings, settings, document)
+    result.findings = settle(findings, settings, document)
     return result
 
 
@@ -69,6 +71,7 @@ def _lint_document(document: Document, shown: str, result: FileResult) -> list[F
     for name, body in profiles.items():
         if name in broken or not isinstance(body, dict):
             continue
+        result.valid_profiles[name] = body
         context = ProfileContext(document, shown, ProfileView(name, body))
         for rule in rules:
             findings.extend(rule.check(context))  # type: ignore[misc]
@@ -129,8 +132,8 @@ def _redacted(finding: Finding, redact: Redactor) -> Finding:
     return replace(finding, message=redact(finding.message), hint=redact(finding.hint))
 
 
-def _settle(findings: list[Finding], settings: Settings, document: Document | None) -> list[Finding]:
-    """Apply configuration and suppression comments; sort."""
+def settle(findings: list[Finding], settings: Settings, document: Document | None) -> list[Finding]:
+    """Apply configuration and suppression comments, and sort: for lint and probe findings alike."""
     suppressions = parse_suppressions(document.lines, _rule_id) if document is not None else None
     kept: list[Finding] = []
     for finding in iter_unique(findings):

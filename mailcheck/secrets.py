@@ -85,6 +85,7 @@ def _read_secret_file(path: Path, shown: str) -> str:
 
 SECRET_KEYS = frozenset({"password", "token", "pass", "passwd", "pwd", "secret", "api_key", "apikey"})
 MASK = "****"
+SHORT_SECRET = 6  # below this length a secret is masked as a whole word only
 
 
 class Redactor:
@@ -104,8 +105,12 @@ class Redactor:
 
     def __call__(self, text: str) -> str:
         for value in sorted(self._values, key=len, reverse=True):  # longest first: no partial leftovers
-            if value in text:
+            if value not in text:
+                continue
+            if len(value) >= SHORT_SECRET:
                 text = text.replace(value, MASK)
+            else:  # a very short secret masked everywhere would garble every word holding its letters
+                text = re.sub(rf"(?<![\w]){re.escape(value)}(?![\w])", MASK, text)
         return text
 
 

@@ -46,9 +46,9 @@ def probe(
     """
     from mailcheck.cli import EXIT_FINDINGS, EXIT_OK, default_format, fail, use_color
     from mailcheck.outputs import OutputError, emit, plan
+    from mailcheck.probe.options import ProbeOptions
     from mailcheck.probe.resolve import Nameserver
     from mailcheck.probe.runner import run_probe
-    from mailcheck.probe.session import ProbeOptions
     from mailcheck.run import RunError
 
     try:
@@ -59,7 +59,7 @@ def probe(
     options = ProbeOptions(
         send_test=send_test, allow_cleartext_auth=allow_cleartext_auth, cert_warn_days=cert_warn_days, nameserver=resolver
     )
-    progress = _Progress(click.get_text_stream("stderr"))
+    progress = _Progress(sys.stderr)
     try:
         report = run_probe(
             list(paths) or [Path(".")],
@@ -97,8 +97,8 @@ class _Progress:
     def advance(self, _result: object) -> None:
         self.done += 1
         if self.active:
-            click.echo(f"\rprobed {self.done}/{self.total}", nl=False, err=True)
+            click.echo(f"\rprobed {self.done}/{self.total}", nl=False, file=self.stream)  # type: ignore[arg-type]
 
     def finish(self) -> None:
         if self.active:
-            click.echo("\r\x1b[K", nl=False, err=True)
+            click.echo("\r\x1b[K", nl=False, file=self.stream)  # type: ignore[arg-type]

@@ -113,10 +113,13 @@ class ProbeReport:
     results: list[ProbeResult]
     not_probed: list[NotProbed] = field(default_factory=list)
     seconds: float = 0.0
+    only: frozenset[str] = frozenset()  # the profiles named with --profile; empty: all
 
     @property
     def lint_findings(self) -> list[Finding]:
-        return self.check.findings
+        """The lint findings about the selected profiles, and about the files themselves."""
+        findings = self.check.findings
+        return [f for f in findings if f.profile is None or f.profile in self.only] if self.only else findings
 
     @property
     def findings(self) -> list[Finding]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+import threading
 from dataclasses import dataclass
 
 from mailcheck.hosts import parse_ip
@@ -48,12 +49,44 @@ async def resolve(host: str, port: int, deadline: Deadline, nameserver: Nameserv
 
 
 async def _ask_system(host: str, port: int, deadline: Deadline) -> list[str]:
-    loop = asyncio.get_running_loop()
     try:
-        infos = await deadline.within(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        infos = await deadline.within(_getaddrinfo(host, port))
     except socket.gaierror as err:
         raise mc501.outcome(host, err.strerror or str(err)) from None
+    except UnicodeError:
+        raise mc501.outcome(host, "it is not a valid domain name") from None
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
+
+
+def _getaddrinfo(host: str, port: int) -> asyncio.Future[list]:
+    """getaddrinfo in a daemon thread of its own.
+
+    Not loop.getaddrinfo: its executor's threads are joined when the event loop and the
+    interpreter end, so one lookup stuck in a slow resolver would hold the whole run past
+    every deadline. A daemon thread is simply left behind."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[list] = loop.create_future()
+
+    def settle(result: list | None, error: BaseException | None) -> None:
+        if future.done():  # the deadline passed meanwhile
+            return
+        if error is not None:
+            future.set_exception(error)
+        else:
+            future.set_result(result or [])
+
+    def lookup() -> None:
+        try:
+            result, error = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM), None
+        except (OSError, UnicodeError) as err:
+            result, error = None, err
+        try:
+            loop.call_soon_threadsafe(settle, result, error)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            pass
+
+    threading.Thread(target=lookup, name=f"mailcheck-resolve-{host}", daemon=True).start()
+    return future
 
 
 async def _ask_nameserver(host: str, nameserver: Nameserver, deadline: Deadline) -> list[str]:

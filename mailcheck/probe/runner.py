@@ -6,20 +6,19 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
 
-from mailcheck.checker import FileResult, _settle
+from mailcheck.checker import FileResult, settle
 from mailcheck.config import Settings
+from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.report import NotProbed, ProbeReport, ProbeResult
-from mailcheck.probe.session import ProbeOptions, Session
+from mailcheck.probe.session import Session
 from mailcheck.profile import ProfileView
 from mailcheck.rules.base import ProfileContext
 from mailcheck.run import RunError, run_check
 
-# Rules whose findings mean a profile is not structurally valid: it cannot be probed.
-STRUCTURAL = frozenset({"MC001", "MC002", "MC101", "MC102", "MC103"})
 # Enough for 100 profiles behind dead hosts to finish in about one timeout.
 DEFAULT_CONCURRENCY = 128
 SAFETY_MARGIN = 1.0  # seconds past a profile's timeout before the runner abandons its probe
@@ -43,7 +42,7 @@ def run_probe(
     paths: list[Path],
     *,
     profiles: Iterable[str] = (),
-    options: ProbeOptions = ProbeOptions(),
+    options: ProbeOptions | None = None,
     concurrency: int = DEFAULT_CONCURRENCY,
     config_path: Path | None = None,
     on_start: Callable[[int], None] | None = None,
@@ -52,14 +51,15 @@ def run_probe(
     """Lint `paths`, probe the selected profiles; RunError for a usage problem."""
     started = time.monotonic()
     check, settings = run_check(paths, config_path=config_path)
-    targets, not_probed = select(check.results, set(profiles))
+    wanted = frozenset(profiles)
+    targets, not_probed = select(check.results, wanted)
     if on_start is not None:
         on_start(len(targets))
-    results = asyncio.run(_probe_all(targets, options, settings, concurrency, on_result))
-    return ProbeReport(check, results, not_probed, time.monotonic() - started)
+    results = asyncio.run(_probe_all(targets, options or ProbeOptions(), settings, concurrency, on_result))
+    return ProbeReport(check, results, not_probed, time.monotonic() - started, only=wanted)
 
 
-def select(files: list[FileResult], wanted: set[str]) -> tuple[list[Target], list[NotProbed]]:
+def select(files: list[FileResult], wanted: frozenset[str]) -> tuple[list[Target], list[NotProbed]]:
     """The profiles to probe (all, or those named), and the selected ones that cannot be."""
     targets: list[Target] = []
     not_probed: list[NotProbed] = []
@@ -70,15 +70,14 @@ def select(files: list[FileResult], wanted: set[str]) -> tuple[list[Target], lis
             if not wanted:
                 not_probed.append(NotProbed(file.file, None, "the file has no readable profiles (see the lint findings)"))
             continue
-        broken = {f.profile for f in file.findings if f.rule in STRUCTURAL}
-        for name, body in profiles.items():
+        for name in profiles:
             if wanted and name not in wanted:
                 continue
             seen.add(name)
-            if name in broken or not isinstance(body, dict):
-                not_probed.append(NotProbed(file.file, name, "structurally invalid (see the lint findings)"))
+            if name in file.valid_profiles:
+                targets.append(Target(file, name, file.valid_profiles[name]))
             else:
-                targets.append(Target(file, name, body))
+                not_probed.append(NotProbed(file.file, name, "structurally invalid (see the lint findings)"))
     missing = sorted(wanted - seen)
     if missing:
         raise RunError(f"no profile named {', '.join(map(repr, missing))} in the files given")
@@ -150,5 +149,5 @@ def _result(target: Target, view: ProfileView, session: Session, settings: Setti
         auth_mechanisms=capabilities.offered() if capabilities is not None else None,
         login=session.login,
         test_message=replace(test_message, reply=redact(test_message.reply)) if test_message else None,
-        findings=_settle(findings, settings, document),
+        findings=settle(findings, settings, document),
     )

@@ -15,32 +15,24 @@ import asyncio
 import os
 import ssl
 import time
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import AsyncIterator, Mapping
 
 from mailcheck.hosts import parse_ip
 from mailcheck.probe import tls as tlsmod
 from mailcheck.probe.dialogue import Capabilities, Dialogue
 from mailcheck.probe.dialogues import DIALOGUES
+from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.report import Step, TestMessage
-from mailcheck.probe.resolve import Nameserver, resolve
+from mailcheck.probe.resolve import resolve
 from mailcheck.probe.sasl import authenticate, choose
 from mailcheck.probe.smtp import SmtpDialogue, test_message
 from mailcheck.probe.sniff import Sniffed, Speaks, classify, sniff
+from mailcheck.probe.steps import Recorder
 from mailcheck.probe.wire import (
-    MAX_LINE,
-    MAX_REPLY_LINES,
-    CleartextRefused,
     Connection,
     Deadline,
-    LineTooLong,
     SpokeFirst,
-    TooManyLines,
-    Unexpected,
-    WireClosed,
     WireError,
     WireTimeout,
 )
@@ -66,66 +58,10 @@ from mailcheck.secrets import Redactor, SecretUnavailable, parse_secret, resolve
 # Seconds of silence after which a plaintext greeting is suspect and the port's mode is
 # checked on a second connection (a quarter of the timeout when that is shorter).
 GREETING_GRACE = 2.0
+# How long mode detection listens before it offers a TLS handshake: plaintext mail servers
+# greet as soon as they accept, and send their greeting first even if it is not awaited.
+SNIFF_LISTEN = 0.25
 QUIT_SECONDS = 1.0  # a polite goodbye is worth at most this much of what is left
-
-
-@dataclass(frozen=True)
-class ProbeOptions:
-    send_test: bool = False
-    allow_cleartext_auth: bool = False
-    cert_warn_days: int = 14
-    nameserver: Nameserver | None = None
-    environ: Mapping[str, str] | None = None  # where {env: ...} secrets come from; os.environ by default
-
-
-class Recorder:
-    """The steps of one probe, each timed, and what they concluded."""
-
-    def __init__(self, protocol: str, timeout: float) -> None:
-        self.protocol = protocol
-        self.timeout = timeout
-        self.steps: list[Step] = []
-        self.outcomes: list[Outcome] = []
-
-    def add(self, name: str, status: str, started: float, detail: str) -> None:
-        self.steps.append(Step(name, status, time.monotonic() - started, detail))
-
-    @asynccontextmanager
-    async def step(self, name: str) -> AsyncIterator[StepNote]:
-        """Time a step; turn what went wrong in it into the outcome that names it."""
-        note, started = StepNote(), time.monotonic()
-        try:
-            yield note
-        except Exception as err:
-            outcome = err if isinstance(err, Outcome) else self._outcome_of(name, err)
-            self.add(name, "failed", started, outcome.message)
-            if outcome is err:
-                raise
-            raise outcome from None
-        self.add(name, note.status, started, note.detail)
-
-    def _outcome_of(self, step: str, err: Exception) -> Outcome:
-        if isinstance(err, WireTimeout):
-            return mc518.outcome(step, self.timeout)
-        if isinstance(err, (WireClosed, ConnectionError)):
-            return mc517.closed(step, self.protocol)
-        if isinstance(err, LineTooLong):
-            return mc517.too_long(step, MAX_LINE)
-        if isinstance(err, TooManyLines):
-            return mc517.too_many_lines(step, MAX_REPLY_LINES)
-        if isinstance(err, Unexpected):
-            return mc517.unexpected(step, self.protocol, err.line)
-        if isinstance(err, CleartextRefused):
-            return mc519.outcome()
-        return mc517.internal(step, err)
-
-
-class StepNote:
-    """What a step reports when it succeeds."""
-
-    def __init__(self) -> None:
-        self.detail = ""
-        self.status = "ok"
 
 
 class Session:
@@ -254,7 +190,7 @@ class Session:
             self.capabilities = await self.dialogue.capabilities()
             offered = self.capabilities.offered()
             step.detail = ("STARTTLS; " if self.capabilities.starttls else "") + (
-                "AUTH " + " ".join(offered) if offered else "no AUTH"
+                "AUTH " + ", ".join(offered) if offered else "no AUTH"
             )
 
     async def _starttls(self) -> None:
@@ -283,7 +219,7 @@ class Session:
                 raise await self._handshake_failure(err, verb) from None
             self.tls = tlsmod.facts(self.conn.tls)  # type: ignore[arg-type]
             step.detail = f"TLS {self.tls.version}, {self.tls.cipher}"
-            if self.tls.version < self.tls_settings.min_version:  # the context forbids it; checked anyway
+            if self.lax_context is None and self.tls.version < self.tls_settings.min_version:  # the context forbids it; checked anyway
                 raise mc511.outcome(self.tls_settings.min_version, self.tls.version, f"negotiated TLS {self.tls.version}")
         if self.lax_context is None:
             await self._check_certificate()
@@ -339,7 +275,7 @@ class Session:
         reason = tlsmod.describe_error(err)
         version_failure = tlsmod.is_version_failure(err)
         if verb is None and not version_failure:  # implicit TLS: does the port speak TLS at all?
-            sniffed = await self._sniff(listen_first=min(GREETING_GRACE, self.profile.timeout / 4))
+            sniffed = await self._sniff(listen_first=min(SNIFF_LISTEN, self.profile.timeout / 8))
             if sniffed.speaks is not Speaks.TLS:
                 return self._mode_outcome(sniffed, reason)
         best = await self._look_again(tlsmod.detection_context())

@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import ssl
 import time
-from typing import Awaitable, TypeVar
+from collections.abc import Awaitable
+from typing import TypeVar
 
 from mailcheck.secrets import Redactor
 
@@ -124,13 +125,13 @@ class _Buffered(asyncio.Protocol):
             self.transport.resume_reading()  # type: ignore[union-attr]
         return chunk
 
-    async def more(self) -> None:
-        """Until something new arrives (data or the end)."""
+    def arrival(self) -> asyncio.Future[None]:
+        """A future that is done when something new arrives (data or the end).
+
+        Created synchronously, right after the caller found the buffer lacking: a coroutine
+        would only create it when its task first runs, and miss data arriving before that."""
         self._waiter = asyncio.get_running_loop().create_future()
-        try:
-            await self._waiter
-        finally:
-            self._waiter = None
+        return self._waiter
 
     def _wake(self) -> None:
         if self._waiter is not None and not self._waiter.done():
@@ -178,7 +179,7 @@ class Connection:
                     raise LineTooLong()
                 if self._protocol.eof:
                     raise WireClosed()
-                await self.deadline.within(self._protocol.more())
+                await self.deadline.within(self._protocol.arrival())
         except WireError:
             self.broken = True
             raise
@@ -187,7 +188,7 @@ class Connection:
         """Whether the server sends anything (or closes) within `seconds`."""
         try:
             while not self._protocol.data and not self._protocol.eof:
-                await self.deadline.capped(seconds).within(self._protocol.more())
+                await self.deadline.capped(seconds).within(self._protocol.arrival())
         except WireTimeout:
             return False
         return True
@@ -220,6 +221,9 @@ class Connection:
         if self._protocol.data:
             self.broken = True
             raise SpokeFirst(self._protocol.take(MAX_LINE))
+        if self._protocol.eof:  # a closed transport would never finish a handshake
+            self.broken = True
+            raise WireClosed()
         loop = asyncio.get_running_loop()
         try:
             transport = await self.deadline.within(
@@ -234,6 +238,7 @@ class Connection:
         except BaseException:
             self.broken = True
             raise
+        assert transport is not None  # start_tls returns None only for a closing loop
         self._transport = transport  # type: ignore[assignment]
         self._protocol.transport = transport
         self.tls = transport.get_extra_info("ssl_object")

@@ -60,7 +60,7 @@ def probe_line(result: Any, width: int, *, color: bool) -> str:
         if result.tls.certificate is not None:
             fields.append(f"cert {result.tls.certificate.days_left} days left")
     if result.auth_mechanisms is not None:
-        fields.append("AUTH " + " ".join(result.auth_mechanisms) if result.auth_mechanisms else "no AUTH")
+        fields.append("AUTH " + ", ".join(result.auth_mechanisms) if result.auth_mechanisms else "no AUTH")
     if result.login != "not configured":
         fields.append(f"login {result.login}")
     if result.test_message is not None:

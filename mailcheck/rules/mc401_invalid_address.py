@@ -3,7 +3,9 @@
 ## What it does
 Checks `from.address` and `test.send_to` with a real address validator (email-validator,
 RFC 5321/5322), not a regular expression: a missing `@`, a display name inside the
-address (`Helpdesk <help@example.com>`), two dots in a row, an invalid domain.
+address (`Helpdesk <help@example.com>`), two dots in a row, an invalid domain. Domains reserved
+for other uses (`.local`, `.invalid`, `.example`, `localhost`) are reported too: no mail server
+routes them; `.test` (RFC 6761) and single-label intranet names are accepted.
 
 ## Why is this bad?
 The server rejects the sender at `MAIL FROM` or the recipient at `RCPT TO` (`501 5.1.7

@@ -46,7 +46,7 @@ def outcome(port: int, speaks: str, sample: str) -> Outcome:
     return Outcome(
         RULE,
         (("security",),),
-        f"security is tls, but port {port} speaks plaintext first: it sent {quote(sample, 80)!r} "
+        f"security is tls, but port {port} speaks plaintext first: it sent '{quote(sample, 80)}' "
         "where a TLS handshake was expected (WRONG_VERSION_NUMBER)",
         f"port {port} answered with {speaks}: set security: starttls",
     )

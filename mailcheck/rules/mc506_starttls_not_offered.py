@@ -60,6 +60,6 @@ def refused(verb: str, reply: str) -> Outcome:
     return Outcome(
         RULE,
         (("security",),),
-        f"the server refused {verb}: {quote(reply)!r}",
+        f"the server refused {verb}: '{quote(reply)}'",
         _HINT.format(verb=verb),
     )

@@ -46,7 +46,7 @@ def outcome(username: str, method: str, reply: str) -> Outcome:
     return Outcome(
         RULE,
         (("auth", "username"), ("auth",)),
-        f"login as {username} with {method} was rejected: {quote(reply)!r}",
+        f"login as {username} with {method} was rejected: '{quote(reply)}'",
         "check the username (often the full address) and the secret; accounts with two-factor "
         "authentication need an app password, OAuth2 tokens expire",
     )

@@ -52,8 +52,10 @@ _WHERE: dict[str, tuple[tuple[Keys, ...], str]] = {
     ),
     "RCPT": (
         (("test", "send_to"),),
-        "the server refused the recipient: check test.send_to; 'Relay access denied' means this login "
-        "may not send to other domains (or did not log in)",
+        (
+            "the server refused the recipient: check test.send_to; 'Relay access denied' means this login "
+            "may not send to other domains (or did not log in)"
+        ),
     ),
     "DATA": ((("test", "send_to"),), "the server refused the message itself: its reply says why"),
 }
@@ -61,4 +63,4 @@ _WHERE: dict[str, tuple[tuple[Keys, ...], str]] = {
 
 def outcome(command: str, reply: str) -> Outcome:
     keys, hint = _WHERE[command]
-    return Outcome(RULE, keys, f"the test message was refused at {command}: {quote(reply)!r}", hint)
+    return Outcome(RULE, keys, f"the test message was refused at {command}: '{quote(reply)}'", hint)

@@ -53,7 +53,7 @@ def _outcome(message: str, hint: str) -> Outcome:
 
 def refused_greeting(protocol: str, reply: str) -> Outcome:
     return _outcome(
-        f"the server greeted with a refusal instead of a {protocol} greeting: {quote(reply)!r}",
+        f"the server greeted with a refusal instead of a {protocol} greeting: '{quote(reply)}'",
         "the server refuses connections from here for now (too busy, rate-limited, or this address is "
         "blocked); try again later, or ask its administrator",
     )
@@ -61,14 +61,14 @@ def refused_greeting(protocol: str, reply: str) -> Outcome:
 
 def http(port: int, protocol: str, sample: str) -> Outcome:
     return _outcome(
-        f"an HTTP server answered on port {port}: {quote(sample, 80)!r}",
+        f"an HTTP server answered on port {port}: '{quote(sample, 80)}'",
         _CHECK_PORT.format(what="a web server", protocol=protocol),
     )
 
 
 def other_protocol(port: int, protocol: str, found: str, sample: str) -> Outcome:
     return _outcome(
-        f"port {port} speaks {found}, not {protocol}: {quote(sample, 80)!r}",
+        f"port {port} speaks {found}, not {protocol}: '{quote(sample, 80)}'",
         f"check protocol and port: this is a {found} port",
     )
 
@@ -77,18 +77,18 @@ def unexpected(step: str, protocol: str, line: str) -> Outcome:
     """A line that does not parse as the protocol's reply (garbage, HTTP, another protocol)."""
     if line.startswith("HTTP/"):
         return _outcome(
-            f"an HTTP server answered during {step}: {quote(line, 80)!r}",
+            f"an HTTP server answered during {step}: '{quote(line, 80)}'",
             _CHECK_PORT.format(what="a web server", protocol=protocol),
         )
     return _outcome(
-        f"unexpected {protocol} reply during {step}: {quote(line, 80)!r}",
+        f"unexpected {protocol} reply during {step}: '{quote(line, 80)}'",
         _CHECK_PORT.format(what="something else", protocol=protocol) + ", or the server is broken",
     )
 
 
 def refused_command(command: str, protocol: str, reply: str) -> Outcome:
     return _outcome(
-        f"the server refused {command}: {quote(reply)!r}",
+        f"the server refused {command}: '{quote(reply)}'",
         f"every {protocol} server accepts {command} at this point; check that the port is the {protocol} "
         "service, and the server's logs",
     )
@@ -133,7 +133,7 @@ def handshake_failed(step: str, reason: str) -> Outcome:
 
 
 def not_tls(port: int, protocol: str, sample: str) -> Outcome:
-    what = f"{quote(sample, 80)!r}" if sample else "nothing"
+    what = f"'{quote(sample, 80)}'" if sample else "nothing"
     return _outcome(
         f"port {port} answered the TLS handshake with {what}: it speaks neither TLS nor {protocol}",
         _CHECK_PORT.format(what="something else", protocol=protocol),

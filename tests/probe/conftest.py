@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import ssl
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import trustme
@@ -17,8 +18,15 @@ PROBE_DIR = Path(__file__).resolve().parent
 if str(PROBE_DIR) not in sys.path:
     sys.path.insert(0, str(PROBE_DIR))
 
-from probe_helpers import USERS, Probe  # noqa: E402
-from probe_servers import Behaviour, LineServer, SmtpServer, server_context, start_line_server, start_smtp  # noqa: E402
+from probe_helpers import USERS, Probe
+from probe_servers import (
+    Behaviour,
+    LineServer,
+    SmtpServer,
+    server_context,
+    start_line_server,
+    start_smtp,
+)
 
 
 @pytest.fixture(scope="session")

@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import trustme
+from probe_servers import HOST
 from ruamel.yaml import YAML
 
-from probe_servers import HOST
-
+from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.report import ProbeReport, ProbeResult
 from mailcheck.probe.runner import run_probe
-from mailcheck.probe.session import ProbeOptions
 
 USER = "alice@example.com"
 PASSWORD = "Corr3ct-Horse-Battery-Staple"
@@ -67,7 +66,7 @@ class Timed:
         return [f.rule for f in self.result.findings]
 
     @property
-    def finding(self):  # noqa: ANN201
+    def finding(self):
         """The one finding of the probe."""
         (finding,) = self.result.findings
         return finding
@@ -89,3 +88,32 @@ def profile(protocol: str, port: int, security: str, *, login: bool = True, **ex
         body["auth"] = {"username": USER, "password": {"env": SECRET_ENV}, **extra.pop("auth", {})}
     body.update(extra)
     return body
+
+
+@dataclass
+class CliResult:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+def mailcheck(folder: Path, *args: str, env: dict[str, str] | None = None) -> CliResult:
+    """`mailcheck ARGS` run in-process from `folder`, as a user would, without CI variables."""
+    import os
+
+    from click.testing import CliRunner
+
+    from mailcheck.cli import cli
+
+    before = Path.cwd()
+    os.chdir(folder)
+    try:
+        variables = {"GITHUB_ACTIONS": None, "NO_COLOR": None, SECRET_ENV: PASSWORD, **(env or {})}
+        result = CliRunner().invoke(cli, list(args), env=variables, catch_exceptions=False)
+    finally:
+        os.chdir(before)
+    return CliResult(result.exit_code, result.stdout, result.stderr)

@@ -13,8 +13,8 @@ import socketserver
 import ssl
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import trustme
 from aiosmtpd.controller import Controller
@@ -72,13 +72,13 @@ class _Handler:
         self.mailbox = mailbox
         self.reject_rcpt = reject_rcpt
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: ANN001
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.reject_rcpt is not None:
             return self.reject_rcpt
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+    async def handle_DATA(self, server, session, envelope):
         self.mailbox.messages.append(envelope.original_content or envelope.content)
         return "250 2.0.0 Ok: queued as TEST123"
 
@@ -86,7 +86,7 @@ class _Handler:
 class _HandlerWithMoreAuth(_Handler):
     """Also CRAM-MD5 and XOAUTH2 (aiosmtpd maps auth_CRAM__MD5 to the name CRAM-MD5)."""
 
-    async def auth_CRAM__MD5(self, server, args):  # noqa: ANN001
+    async def auth_CRAM__MD5(self, server, args):
         import hashlib
         import hmac
 
@@ -100,7 +100,7 @@ class _HandlerWithMoreAuth(_Handler):
         self.mailbox.logins.append(("CRAM-MD5", user.decode()))
         return AuthResult(success=ok, handled=False)
 
-    async def auth_XOAUTH2(self, server, args):  # noqa: ANN001
+    async def auth_XOAUTH2(self, server, args):
         blob = base64.b64decode(args[1]) if len(args) > 1 else await server.challenge_auth("")
         fields = dict(part.split(b"=", 1) for part in blob.split(b"\x01") if b"=" in part)
         user, token = fields.get(b"user", b"").decode(), fields.get(b"auth", b"").decode()
@@ -118,7 +118,7 @@ class _Users:
         self.users = users
         self.mailbox = mailbox
 
-    def __call__(self, server, session, envelope, mechanism, auth_data):  # noqa: ANN001
+    def __call__(self, server, session, envelope, mechanism, auth_data):
         if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         user, password = auth_data.login.decode(), auth_data.password.decode()
@@ -146,13 +146,13 @@ def start_smtp(
     It offers AUTH PLAIN and LOGIN, and with `more_auth` CRAM-MD5 and XOAUTH2 too."""
     mailbox = Mailbox()
     authenticator = _Users(users, mailbox)
-    kwargs: dict = dict(
-        hostname=HOST,
-        port=free_port(),
-        server_hostname="mx.mailcheck.test",
-        authenticator=authenticator,
-        auth_exclude_mechanism=list(exclude_mechanisms),
-    )
+    kwargs: dict = {
+        "hostname": HOST,
+        "port": free_port(),
+        "server_hostname": "mx.mailcheck.test",
+        "authenticator": authenticator,
+        "auth_exclude_mechanism": list(exclude_mechanisms),
+    }
     if mode == "starttls":
         kwargs.update(tls_context=context, require_starttls=True, auth_require_tls=True)
     elif mode == "tls":
@@ -273,7 +273,7 @@ def imap_behaviour(
                 user, password = [part.strip('"') for part in args.split(" ", 1)]
                 _answer_imap(peer, tag, users.get(user) == password)
             elif command == "AUTHENTICATE" and peer.tls:
-                mechanism, _, initial = args.partition(" ")
+                _mechanism, _, initial = args.partition(" ")
                 if not initial:
                     peer.send("+ ")
                     initial = peer.recv_line() or ""
@@ -327,7 +327,7 @@ def pop3_behaviour(
                 ok = users.get(user) == args
                 peer.send("+OK Logged in." if ok else "-ERR [AUTH] Authentication failed." + (f" (got {args})" if echo_failed_password else ""))
             elif command == "AUTH" and peer.tls:
-                mechanism, _, initial = args.partition(" ")
+                _mechanism, _, initial = args.partition(" ")
                 if not initial:
                     peer.send("+ ")
                     initial = peer.recv_line() or ""

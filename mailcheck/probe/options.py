@@ -1,0 +1,17 @@
+"""What the command line asks of a probe run, beyond the profiles themselves."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from mailcheck.probe.resolve import Nameserver
+
+
+@dataclass(frozen=True)
+class ProbeOptions:
+    send_test: bool = False
+    allow_cleartext_auth: bool = False
+    cert_warn_days: int = 14
+    nameserver: Nameserver | None = None
+    environ: Mapping[str, str] | None = None  # where {env: ...} secrets come from; os.environ by default

@@ -1,0 +1,36 @@
+"""Secret values are masked in any text bound for output."""
+
+from __future__ import annotations
+
+from mailcheck.secrets import Redactor, collect_written_secrets
+
+
+def test_a_secret_is_masked_wherever_it_appears() -> None:
+    redact = Redactor()
+    redact.add("Tr0ub4dor&3")
+    assert redact("535 5.7.8 auth failed for Tr0ub4dor&3 (Tr0ub4dor&3)") == "535 5.7.8 auth failed for **** (****)"
+
+
+def test_a_very_short_secret_is_masked_as_a_whole_word_only() -> None:
+    redact = Redactor()
+    redact.add("ab1")
+    assert redact("password ab1 rejected; tab1e stays") == "password **** rejected; tab1e stays"
+
+
+def test_each_line_of_a_multi_line_secret_is_masked() -> None:
+    redact = Redactor()
+    redact.add("first-line-secret\nsecond-line-secret")
+    assert redact("x second-line-secret y") == "x **** y"
+
+
+def test_values_under_secret_keys_are_collected_wherever_they_are_written() -> None:
+    redact = Redactor()
+    document = {
+        "profiles": {
+            "a": {"auth": {"password": "inline-one", "token": {"env": "TOKEN"}}, "pass": "misplaced-two"},
+            "b": {"auth": {"password": "${FROM_ENV}"}, "secret": 918273645},
+        }
+    }
+    collect_written_secrets(document, redact)
+    text = redact("inline-one misplaced-two 918273645 TOKEN ${FROM_ENV}")
+    assert text == "**** **** **** TOKEN ${FROM_ENV}"  # references are not secrets
