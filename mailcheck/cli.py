@@ -90,14 +90,12 @@ def explain(rule_id: str) -> None:
 @click.option("--generate", is_flag=True, help="Generate it from the models instead (to refresh schemas/).")
 def schema(generate: bool) -> None:
     """Print the JSON Schema of the profile format."""
-    from importlib import resources
-
-    from mailcheck.schema import PACKAGED_SCHEMA, generate_schema, render_schema
+    from mailcheck.schema import generate_schema, published_schema_text, render_schema
 
     if generate:
         click.echo(render_schema(generate_schema()), nl=False)
     else:
-        click.echo(resources.files("mailcheck").joinpath(PACKAGED_SCHEMA).read_text(encoding="utf-8"), nl=False)
+        click.echo(published_schema_text(), nl=False)
 
 
 from mailcheck.commands.diff import diff
