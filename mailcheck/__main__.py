@@ -1,3 +1,3 @@
-from mailcheck.cli import main
+from mailcheck.entry import main
 
 main()

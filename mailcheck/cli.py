@@ -13,7 +13,7 @@ from typing import NoReturn
 
 import click
 
-from mailcheck import __version__
+from mailcheck import VERSION_TEXT, __version__
 from mailcheck.outputs import Output, OutputError, emit, output_options, plan
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -36,7 +36,7 @@ def default_format() -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="mailcheck", message="%(prog)s %(version)s")
+@click.version_option(__version__, "--version", prog_name="mailcheck", message=VERSION_TEXT)
 def cli() -> None:
     """Lint and probe SMTP, IMAP and POP3 mail profiles kept as YAML."""
 

@@ -168,3 +168,12 @@ def test_a_numeric_password_is_not_echoed_by_type_errors(invoke, write) -> None:
     result = invoke("check", "--format", "json", "leak.mail.yaml")
     assert result.rules == ["MC101"]
     assert "918273645" not in result.stdout
+
+
+def test_fast_version_path_answers_like_the_command_line(invoke) -> None:
+    import subprocess
+    import sys
+
+    fast = subprocess.run([sys.executable, "-m", "mailcheck", "--version"], capture_output=True, text=True, timeout=30)
+    assert fast.returncode == 0
+    assert fast.stdout == invoke("--version").stdout == f"mailcheck {__version__}\n"
