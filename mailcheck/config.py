@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mailcheck.discovery import up_to_repo_root
 from mailcheck.findings import Severity
 
 CONFIG_FILE = ".mailcheck.yaml"
@@ -31,15 +32,13 @@ class Settings:
 
 def find_config(start: Path) -> Path | None:
     """The nearest `.mailcheck.yaml`, or pyproject.toml with [tool.mailcheck], up to the repo root."""
-    for folder in (start, *start.parents):
+    for folder in up_to_repo_root(start):
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
             return candidate
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
-        if (folder / ".git").exists():
-            return None
     return None
 
 

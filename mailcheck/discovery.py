@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 PROFILE_SUFFIXES = (".mail.yaml", ".mail.yml")
@@ -12,6 +12,15 @@ SKIPPED_DIRS = frozenset({".git", ".hg", ".svn", "node_modules", ".venv", "venv"
 
 class NoSuchPath(Exception):
     pass
+
+
+def up_to_repo_root(start: Path) -> Iterator[Path]:
+    """`start` and its parents, stopping after the repository root (the folder holding `.git`,
+    a folder, or a file in a worktree): settings and paths never reach into another project."""
+    for folder in (start, *start.parents):
+        yield folder
+        if (folder / ".git").exists():
+            return
 
 
 def is_profile_file(name: str) -> bool:

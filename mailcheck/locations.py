@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
+from mailcheck.discovery import up_to_repo_root
 from mailcheck.findings import Finding
 
 _NUMBERS = re.compile(r"\d+")
@@ -22,10 +23,10 @@ _NUMBERS = re.compile(r"\d+")
 def repo_root(start: Path | None = None) -> Path:
     """The nearest folder upward holding `.git` (a folder, or a file in a worktree); else `start`."""
     here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / ".git").exists():
-            return folder
-    return here
+    top = here
+    for top in up_to_repo_root(here):
+        pass
+    return top if (top / ".git").exists() else here
 
 
 def repo_path(file: str, root: Path) -> str | None:
