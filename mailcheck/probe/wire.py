@@ -218,6 +218,10 @@ class Connection:
 
     async def start_tls(self, context: ssl.SSLContext, server_hostname: str) -> None:
         """Upgrade this connection: right after connecting (implicit TLS) or after STARTTLS's reply."""
+        # Stop reading plaintext now: loop.start_tls only takes over the transport once its task
+        # runs, and bytes read in between would land in our buffer, unseen by the handshake,
+        # which would then wait out the deadline. Paused, they stay in the socket for TLS.
+        self._transport.pause_reading()
         if self._protocol.data:
             self.broken = True
             raise SpokeFirst(self._protocol.take(MAX_LINE))
