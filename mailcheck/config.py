@@ -7,6 +7,7 @@ Looked up from the current directory upward, stopping at the repository root. Ke
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,19 +80,11 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 
 
 def _parse(raw: Any, source: str) -> Settings:
-    from mailcheck.rules import find_rule
-
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: the mailcheck settings must be a mapping")
     unknown = sorted(set(raw) - set(KEYS))
     if unknown:
         raise ConfigError(f"{source}: unknown setting {unknown[0]!r}; known: {', '.join(KEYS)}")
-
-    def rule_id(token: Any) -> str:
-        rule = find_rule(str(token))
-        if rule is None:
-            raise ConfigError(f"{source}: unknown rule {token!r} (see `mailcheck rules`)")
-        return rule.id
 
     disable = raw.get("disable", [])
     if not isinstance(disable, list):
@@ -100,11 +93,25 @@ def _parse(raw: Any, source: str) -> Settings:
     if not isinstance(severity, dict):
         raise ConfigError(f"{source}: `severity` must map rule IDs to error, warning or info")
     return Settings(
-        disable=frozenset(rule_id(t) for t in disable),
-        severity={rule_id(k): parse_severity(v, f"{source}: severity of {k}") for k, v in severity.items()},
+        disable=rule_ids(disable, source),
+        severity={rule_id(k, source): parse_severity(v, f"{source}: severity of {k}") for k, v in severity.items()},
         fail_on=parse_severity(raw.get("fail-on", "error"), f"{source}: fail-on"),
         source=source,
     )
+
+
+def rule_id(token: Any, source: str) -> str:
+    """The ID of the rule named by `token` (an ID or a name); ConfigError if there is none."""
+    from mailcheck.rules import find_rule
+
+    rule = find_rule(str(token))
+    if rule is None:
+        raise ConfigError(f"{source}: unknown rule {token!r} (see `mailcheck rules`)")
+    return rule.id
+
+
+def rule_ids(tokens: Iterable[Any], source: str) -> frozenset[str]:
+    return frozenset(rule_id(t, source) for t in tokens)
 
 
 def parse_severity(value: Any, where: str) -> Severity:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 
 from mailcheck.checker import check_file
-from mailcheck.config import ConfigError, Settings, find_config, load_settings
+from mailcheck.config import ConfigError, Settings, find_config, load_settings, rule_ids
 from mailcheck.discovery import PROFILE_SUFFIXES, NoSuchPath, discover
 from mailcheck.report import CheckReport
 
@@ -43,14 +44,7 @@ def _settings(config_path: Path | None, disable: Iterable[str]) -> Settings:
         if config_path is not None and not config_path.is_file():
             raise ConfigError(f"no such config file: {config_path}")
         settings = load_settings(config_path or find_config(Path.cwd()))
-        extra = list(disable)
-        if extra:
-            from dataclasses import replace
-
-            from mailcheck.config import _parse  # one place validates rule names
-
-            extra_ids = _parse({"disable": extra}, "--disable").disable
-            settings = replace(settings, disable=settings.disable | extra_ids)
-        return settings
+        extra = rule_ids(disable, "--disable")
+        return replace(settings, disable=settings.disable | extra) if extra else settings
     except ConfigError as err:
         raise RunError(str(err)) from None

@@ -58,7 +58,7 @@ class ImapDialogue(Dialogue):
             raise self.refused("CAPABILITY", reply)
         words = {word.upper() for line in reply.lines for word in _capability_words(line)}
         return Capabilities(
-            starttls="STARTTLS" in words,
+            starttls=self.starttls_verb in words,
             mechanisms=tuple(sorted(w[5:] for w in words if w.startswith("AUTH="))),
             native_login=None if "LOGINDISABLED" in words else NATIVE_LOGIN,
             initial_response="SASL-IR" in words,

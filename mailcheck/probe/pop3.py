@@ -42,7 +42,7 @@ class Pop3Dialogue(Dialogue):
         names = {w[0].upper() for w in words if w}
         mechanisms = next((w[1:] for w in words if w and w[0].upper() == "SASL"), [])
         return Capabilities(
-            starttls="STLS" in names,
+            starttls=self.starttls_verb in names,
             mechanisms=tuple(m.upper() for m in mechanisms),
             native_login=NATIVE_LOGIN if "USER" in names else None,
         )

@@ -49,7 +49,7 @@ class SmtpDialogue(Dialogue):
                 first = words[0][5:] if "=" in words[0] else ""
                 mechanisms += [m.upper() for m in [first, *words[1:]] if m]
         return Capabilities(
-            starttls=any(words and words[0].upper() == "STARTTLS" for words in keywords),
+            starttls=any(words and words[0].upper() == self.starttls_verb for words in keywords),
             mechanisms=tuple(dict.fromkeys(mechanisms)),
         )
 

@@ -45,7 +45,7 @@ def finding_block(report: Any, finding: Finding, *, color: bool) -> str:
 def render_check(report: Any, *, color: bool = False) -> str:
     blocks = [finding_block(report, finding, color=color) for finding in report.findings]
     blocks.append(summary_line(report.summary()))
-    return "\n\n".join(blocks[:-1]) + ("\n\n" if len(blocks) > 1 else "") + blocks[-1] + "\n"
+    return "\n\n".join(blocks) + "\n"
 
 
 _STATUS = {"ok": ("PASS", "32"), "warning": ("WARN", "33"), "failed": ("FAIL", "31")}
