@@ -96,10 +96,6 @@ def sort_key(finding: Finding) -> tuple:
     return (finding.file, finding.line, finding.column, finding.rule)
 
 
-def worst(findings: Iterable[Finding]) -> Severity | None:
-    return max((f.severity for f in findings), key=lambda s: s.rank, default=None)
-
-
 def count_by_severity(findings: Iterable[Finding]) -> dict[str, int]:
     counts = {"errors": 0, "warnings": 0, "infos": 0}
     for f in findings:

@@ -69,9 +69,9 @@ class SchemaValidator:
         self.defs: dict[str, Any] = schema.get("$defs", {})
         self._compiled: dict[int, Check] = {}
 
-    def violations(self, instance: Any, schema: dict[str, Any] | None = None, path: Path = ()) -> list[Violation]:
+    def violations(self, instance: Any) -> list[Violation]:
         out: list[Violation] = []
-        self._compile(self.schema if schema is None else schema)(instance, path, out)
+        self._compile(self.schema)(instance, (), out)
         return out
 
     def resolve(self, schema: dict[str, Any]) -> dict[str, Any]:
