@@ -1,6 +1,8 @@
 """Check one profile file: load, validate the structure, run the rules, apply suppressions.
 
-Every problem becomes a Finding; nothing here prints, exits or touches the network.
+Every problem becomes a Finding; nothing here prints, exits or touches the network. Rules
+run on every profile that is a mapping, whatever else is wrong with it: a structural
+finding about one field never hides what the rules find in the others (see profile.py).
 """
 
 from __future__ import annotations
@@ -10,14 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from mailcheck.config import Settings
+from mailcheck.excerpt import Excerpt, SourceLines
 from mailcheck.findings import Finding, Rule, dotted, iter_unique, sort_key
 from mailcheck.format import strip_extensions
 from mailcheck.loader import Document, UnreadableDocument, read_document
-from mailcheck.profile import ProfileView
+from mailcheck.profile import FieldUnavailable, Keys, ProfileView
 from mailcheck.rules import all_rules, find_rule, profile_rules
 from mailcheck.rules.base import ProfileContext
 from mailcheck.schema import validator
-from mailcheck.secrets import Redactor, collect_written_secrets
+from mailcheck.secrets import Redactor, collect_written_secrets, is_secret_key
 from mailcheck.suppressions import parse_suppressions
 from mailcheck.validator import Violation
 
@@ -32,11 +35,15 @@ class FileResult:
     # the structurally valid profiles, by name: the ones rules ran on and the probe may use
     valid_profiles: dict[str, dict] = field(default_factory=dict)
 
-    def source_line(self, number: int) -> str | None:
-        """A source line for display, with any secret the file contains masked."""
-        if self.document is None or not 1 <= number <= len(self.document.lines):
+    _source: SourceLines | None = field(default=None, repr=False)
+
+    def excerpt(self, line: int, column: int) -> Excerpt | None:
+        """The source line a finding is on, as shown: secrets masked, cut around `column`."""
+        if self.document is None:
             return None
-        return self.redact(self.document.lines[number - 1])
+        if self._source is None:
+            self._source = SourceLines(self.document.lines, self.document.secret_spans, self.redact)
+        return self._source.excerpt(line, column)
 
 
 def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
@@ -66,16 +73,53 @@ def _lint_document(document: Document, shown: str, result: FileResult) -> list[F
     if not isinstance(profiles, dict):
         return findings
     result.profiles = len(profiles)
-    broken = {v.path[1] if len(v.path) > 1 else v.key for v in violations if v.path[:1] == ("profiles",)}
+    invalid = _invalid_fields(violations)
     rules = profile_rules()
     for name, body in profiles.items():
-        if name in broken or not isinstance(body, dict):
+        if not isinstance(body, dict):
             continue
-        result.valid_profiles[name] = body
-        context = ProfileContext(document, shown, ProfileView(name, body))
+        if name not in invalid:
+            result.valid_profiles[name] = body
+        context = ProfileContext(document, shown, ProfileView(name, body, frozenset(invalid.get(name, ()))))
         for rule in rules:
-            findings.extend(rule.check(context))  # type: ignore[misc]
+            findings.extend(_run_rule(rule, context))
     return findings
+
+
+def _run_rule(rule: Rule, context: ProfileContext) -> list[Finding]:
+    """What `rule` finds in one profile; it stops, silently, at a field that cannot be read."""
+    found: list[Finding] = []
+    try:
+        found.extend(rule.check(context))  # type: ignore[misc]
+    except FieldUnavailable:
+        pass  # the field's own structural finding is reported instead
+    return found
+
+
+def _invalid_fields(violations: list[Violation]) -> dict[str, set[Keys]]:
+    """By profile name, the profile-relative paths that rules cannot read. A profile listed
+    here, even with no path (an unknown key, a bad name), is not structurally valid."""
+    invalid: dict[str, set[Keys]] = {}
+    for v in violations:
+        if v.path[:1] != ("profiles",):
+            continue
+        if len(v.path) == 1:  # about a name in `profiles` (bad-name, or not a mapping at all)
+            invalid.setdefault(str(v.key), set())
+            continue
+        keys = tuple(str(k) for k in v.path[2:])
+        fields = invalid.setdefault(str(v.path[1]), set())
+        if v.kind == "missing":
+            fields.add((*keys, str(v.key)))
+        elif v.kind != "unknown-key":
+            fields.add(keys)
+        elif _secret_index(keys) is not None:  # `{env: X, default: ...}` is no reference
+            fields.add(keys[: _secret_index(keys) + 1])  # type: ignore[operator]
+    return invalid
+
+
+def _secret_index(keys: tuple) -> int | None:
+    """The position of the first secret-looking key in `keys` (auth.password -> 1), if any."""
+    return next((i for i, key in enumerate(keys) if isinstance(key, str) and is_secret_key(key)), None)
 
 
 def _without_typo_echoes(violations: list[Violation]) -> list[Violation]:
@@ -101,6 +145,9 @@ def _structural(violation: Violation, document: Document, shown: str, data: dict
     path = violation.path
     on_key = violation.kind in ("unknown-key", "bad-name")
     target = path + (violation.key,) if on_key else path
+    secret = _secret_index(target)
+    if secret is not None and (secret < len(target) - 1 or not on_key):
+        return _in_secret(violation, document, shown, target[: secret + 1])
     # a missing key belongs to its mapping: point at the mapping's own key (e.g. the profile name)
     mark = document.locate(target, key=on_key or violation.kind == "missing")
     message = f"{dotted(target) or 'the file'}: {violation.message}"
@@ -108,7 +155,37 @@ def _structural(violation: Violation, document: Document, shown: str, data: dict
         return _at(mc103.RULE, shown, mark, ("version",), f"version: {violation.message}", mc103.HINT)
     if violation.kind == "unknown-key":
         return _at(mc102.RULE, shown, mark, target, message, mc102.hint_for(violation))
+    message += _skipped_checks(violation)
     return _at(mc101.RULE, shown, mark, target, message, mc101.hint_for(violation, _value_at(data, path)))
+
+
+def _in_secret(violation: Violation, document: Document, shown: str, field: tuple) -> Finding:
+    """A violation inside a password or token: reported at the field, with neither the value
+    nor the keys written in it in the message, the path or the fingerprint."""
+    from mailcheck.rules import mc101_schema_violation as mc101
+    from mailcheck.rules import mc102_unknown_key as mc102
+
+    mark = document.locate(field)
+    name = dotted(field)
+    if violation.kind == "unknown-key":
+        message = f"{name}: a secret reference takes `env` or `file` alone; it holds other keys (not shown)"
+        return _at(mc102.RULE, shown, mark, field, message, mc102.SECRET_REFERENCE_HINT)
+    if violation.kind == "pattern" and violation.path[-1:] == ("env",):
+        message = f"{name}: the environment variable name is not valid (the value is not shown)"
+        return _at(mc101.RULE, shown, mark, field, message, mc101.hint_for(violation, None))
+    message = f"{name}: expected {{env: NAME}}, {{file: PATH}} or a \"${{NAME}}\" string (the value is not shown)"
+    return _at(mc101.RULE, shown, mark, field, message, mc101.SECRET_REFERENCE_HINT)
+
+
+def _skipped_checks(violation: Violation) -> str:
+    """Said on the finding that makes a profile's other checks impossible."""
+    path = violation.path
+    if len(path) == 2 and path[0] == "profiles" and violation.kind == "type":
+        return "; no other check can run on this profile"
+    about_protocol = (len(path) == 2 and violation.kind == "missing" and violation.key == "protocol") or (
+        len(path) == 3 and path[2] == "protocol"
+    )
+    return "; the checks that depend on the protocol were skipped for this profile" if about_protocol else ""
 
 
 def _value_at(data: Any, path: tuple) -> Any:
@@ -134,7 +211,7 @@ def _redacted(finding: Finding, redact: Redactor) -> Finding:
 
 def settle(findings: list[Finding], settings: Settings, document: Document | None) -> list[Finding]:
     """Apply configuration and suppression comments, and sort: for lint and probe findings alike."""
-    suppressions = parse_suppressions(document.lines, _rule_id) if document is not None else None
+    suppressions = parse_suppressions(document.comments, _rule_id) if document is not None else None
     kept: list[Finding] = []
     for finding in iter_unique(findings):
         if finding.rule in settings.disable or (suppressions and suppressions.covers(finding)):

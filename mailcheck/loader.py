@@ -4,22 +4,35 @@ The document is built from libyaml's event stream (ruamel.yaml's C parser) rathe
 ruamel's constructors: it is ten times faster, it lets us bound nesting depth and alias
 expansion while parsing, report duplicate keys, and keep the position of every key and
 value, merged ones included. No tag ever runs code: unknown tags are refused.
+
+It also records where secrets are written: the whole source span of every value under a
+secret-looking key (any scalar style, type or nesting, and the anchor an alias there points
+to), so that output masks the text as written, not a decoded value that may be spelt
+otherwise in the file. And it records which `#` start real comments, so that a directive
+inside a quoted value is not taken for one.
 """
 
 from __future__ import annotations
 
+import bisect
 import gc
 import math
 import re
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mailcheck.secrets import is_reference, is_secret_key
+
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a profile file of 10,000 profiles is about 2.5 MB
 MAX_DEPTH = 64  # profiles nest four levels deep; anything deeper is not a profile file
-MAX_EXPANDED_NODES = 1_000_000  # aliases may repeat nodes, but not explode them
+# Aliases may repeat nodes, but not explode them. As go-yaml v3 does (decode.go,
+# allowedAliasRatio), the share of nodes that come from alias expansion is bounded: up to
+# 99% in documents of up to 400,000 nodes, falling to 10% at 4,000,000. A plain file is
+# never refused (it has no aliases); the billion laughs is refused after a few hundred events.
+ALIAS_RATIO_LOW, ALIAS_RATIO_HIGH = 400_000, 4_000_000
 
 MERGE_KEY = "<<"
 _CORE_TAG = "tag:yaml.org,2002:"
@@ -34,6 +47,22 @@ class Mark:
 
 
 START = Mark(1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a value is written: from `start` up to, not including, `end`."""
+
+    start: Mark
+    end: Mark
+
+    def columns_on(self, line: int, text: str) -> tuple[int, int] | None:
+        """The 1-based columns [first, last) of `line` (whose text is `text`) inside this span."""
+        if not self.start.line <= line <= self.end.line:
+            return None
+        first = self.start.column if line == self.start.line else len(text) - len(text.lstrip()) + 1
+        last = self.end.column if line == self.end.line else len(text) + 1
+        return (first, last) if last > first else None
 
 
 class MarkedMap(dict):
@@ -86,6 +115,8 @@ class Document:
     lines: list[str]
     data: Any
     problems: list[LoadProblem] = field(default_factory=list)
+    secret_spans: list[Span] = field(default_factory=list)  # every secret as written
+    comments: dict[int, str] = field(default_factory=dict)  # line -> its comment, from "#"
 
     def locate(self, path: tuple, *, key: bool = False) -> Mark:
         """Where the value (or, with key=True, the key) at `path` is written.
@@ -124,7 +155,9 @@ def read_document(path: Path) -> Document:
             f"the top level is {kind}, not a mapping",
             "start the file with `version: 1` and a `profiles:` mapping",
         )
-    return Document(path, text.splitlines(), data, builder.problems)
+    lines = text.splitlines()
+    comments = builder.comments(lines) if builder.scalar_spans is not None else {}
+    return Document(path, lines, data, builder.problems, builder.secret_spans, comments)
 
 
 def _read_text(path: Path) -> str:
@@ -238,6 +271,12 @@ class _Frame:
     key_mark: Mark | None = None
     expect_key: bool = True
     merges: list[MarkedMap] = field(default_factory=list)
+    flow: bool = False
+    start: Any = None  # libyaml's mark where the container starts
+    last_end: Any = None  # libyaml's mark where its last child ends (a block container's end)
+    in_secret: bool = False  # the container is (inside) the value of a secret-looking key
+    collects: bool = False  # whether to keep `aliased`
+    aliased: list[Span] = field(default_factory=list)  # where aliased content inside it is written
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,25 +284,32 @@ class _Node:
     value: Any
     size: int
     height: int
+    spans: tuple[Span, ...] = ()  # where it is written (kept for anchored nodes only)
 
 
 class _Builder:
-    def __init__(self) -> None:
+    def __init__(self, track_scalars: bool = False) -> None:
         self.anchors: dict[str, _Node] = {}
         self.problems: list[LoadProblem] = []
         self.stack: list[_Frame] = []
         self.root: list[Any] = []
-        self.expanded = 0
+        self.decoded = 0  # nodes in the document as built, aliases expanded
+        self.from_aliases = 0  # of them, nodes that aliases repeated
+        self.secret_spans: list[Span] = []
+        # (start, end) of every scalar, in order, to tell comments from "#" inside values
+        self.scalar_spans: list[tuple[tuple[int, int], tuple[int, int]]] | None = [] if track_scalars else None
 
     def build(self, text: str) -> Any:
         from _ruamel_yaml import CParser  # ruamel.yaml.clib: the libyaml event parser
         from ruamel.yaml import events
 
+        if self.scalar_spans is None and "mailcheck:" in text:
+            self.scalar_spans = []
         handlers = {
             events.MappingStartEvent: lambda e: self._open(MarkedMap(_mark(e)), e),
             events.SequenceStartEvent: lambda e: self._open(MarkedList(_mark(e)), e),
-            events.MappingEndEvent: lambda e: self._close(),
-            events.SequenceEndEvent: lambda e: self._close(),
+            events.MappingEndEvent: self._close,
+            events.SequenceEndEvent: self._close,
             events.ScalarEvent: self._scalar,
             events.AliasEvent: self._alias,
         }
@@ -291,6 +337,23 @@ class _Builder:
             raise _syntax_error(err, text) from None
         return self.root[0] if self.root else None
 
+    # -- where secrets are written
+
+    def _secret_position(self) -> tuple[bool, bool]:
+        """(inside a secret value, the value of a secret-looking key itself) for the next node."""
+        parent = self.stack[-1] if self.stack else None
+        if parent is None:
+            return False, False
+        if parent.in_secret:
+            return True, False
+        own = isinstance(parent.value, MarkedMap) and parent.key is not None and is_secret_key(parent.key)
+        return own, own
+
+    def _record_secret(self, value: Any, spans: tuple[Span, ...]) -> None:
+        """A secret-looking key's value is written at `spans`; a reference holds no secret."""
+        if not is_reference(value):
+            self.secret_spans.extend(spans)
+
     def _open(self, container: MarkedMap | MarkedList, event: Any) -> None:
         self._check_tag(event, "map" if isinstance(container, MarkedMap) else "seq")
         if self.stack and self.stack[-1].expect_key and isinstance(self.stack[-1].value, MarkedMap):
@@ -305,7 +368,15 @@ class _Builder:
                 "a profile file nests a few levels; check the indentation",
                 _mark(event),
             )
-        self.stack.append(_Frame(container, event.anchor, self._child_path()))
+        self.decoded += 1
+        in_secret, _ = self._secret_position()
+        parent = self.stack[-1] if self.stack else None
+        frame = _Frame(container, event.anchor, self._child_path(), flow=bool(event.flow_style))
+        frame.start, frame.last_end, frame.in_secret = event.start_mark, event.end_mark, in_secret
+        # where aliases inside are written matters if this container is a secret, or is
+        # anchored (an alias to it may land under a secret key), or lies inside one that is
+        frame.collects = in_secret or bool(event.anchor) or (parent is not None and parent.collects)
+        self.stack.append(frame)
 
     def _child_path(self) -> tuple:
         """The path of the node that comes next under the innermost open container."""
@@ -315,22 +386,42 @@ class _Builder:
         step = parent.key if isinstance(parent.value, MarkedMap) else len(parent.value)
         return parent.path + (step,)
 
-    def _close(self) -> None:
+    def _close(self, event: Any) -> None:
         frame = self.stack.pop()
         if isinstance(frame.value, MarkedMap):
             _apply_merges(frame.value, frame.merges)
-        self._attach(_Node(frame.value, frame.size, frame.height), frame.anchor, frame.value.mark)
+        end = event.end_mark if frame.flow else frame.last_end
+        _, own_secret = self._secret_position()
+        spans: tuple[Span, ...] = ()
+        if own_secret or frame.anchor:
+            spans = (Span(_to_mark(frame.start), _to_mark(end)), *frame.aliased)
+            if own_secret:
+                self._record_secret(frame.value, spans)
+        if self.stack and self.stack[-1].collects:
+            self.stack[-1].aliased.extend(frame.aliased)
+        node = _Node(frame.value, frame.size, frame.height, spans if frame.anchor else ())
+        self._attach(node, frame.anchor, frame.value.mark, end)
 
     def _scalar(self, event: Any) -> None:
         mark = _mark(event)
+        if self.scalar_spans is not None:
+            start, end = event.start_mark, event.end_mark
+            self.scalar_spans.append(((start.line + 1, start.column + 1), (end.line + 1, end.column + 1)))
+        self.decoded += 1
         parent = self.stack[-1] if self.stack else None
         if parent is not None and isinstance(parent.value, MarkedMap) and parent.expect_key:
             self._check_tag(event, "str")
             parent.key, parent.key_mark, parent.expect_key = event.value, mark, False
+            parent.last_end = event.end_mark
             if event.anchor:
-                self.anchors[event.anchor] = _Node(event.value, 1, 1)
+                self.anchors[event.anchor] = _Node(event.value, 1, 1, (_span(event),))
             return
-        self._attach(_Node(self._scalar_value(event), 1, 1), event.anchor, mark)
+        value = self._scalar_value(event)
+        _, own_secret = self._secret_position()
+        if own_secret:  # inside a secret container, the container's span covers it
+            self._record_secret(value, (_span(event),))
+        spans = (_span(event),) if event.anchor else ()
+        self._attach(_Node(value, 1, 1, spans), event.anchor, mark, event.end_mark)
 
     def _scalar_value(self, event: Any) -> Any:
         tag = event.tag
@@ -341,8 +432,8 @@ class _Builder:
         try:
             return _EXPLICIT[short](event.value)
         except (KeyError, ValueError):
-            raise UnreadableDocument(
-                f"{event.value!r} is not a valid !!{short}", f"remove the !!{short} tag or fix the value", _mark(event)
+            raise UnreadableDocument(  # the value is not quoted: it may be a password
+                f"the value is not a valid !!{short}", f"remove the !!{short} tag or fix the value", _mark(event)
             ) from None
 
     def _check_tag(self, event: Any, expected: str | None) -> str:
@@ -355,7 +446,7 @@ class _Builder:
         if short is not None and allowed:
             return short
         raise UnreadableDocument(
-            f"the tag {tag} is not supported",
+            "the tag is not supported" if len(tag) > 80 else f"the tag {tag} is not supported",
             "remove the tag: mailcheck reads plain YAML data and never runs code from tags",
             _mark(event),
         )
@@ -373,17 +464,27 @@ class _Builder:
             if not isinstance(node.value, str):
                 raise UnreadableDocument("an alias used as a key is not text", "use plain text keys", _mark(event))
             parent.key, parent.key_mark, parent.expect_key = node.value, _mark(event), False
+            parent.last_end = event.end_mark
             return
-        self._attach(node, None, _mark(event))
+        self._count_alias(node, _mark(event))
+        _, own_secret = self._secret_position()
+        if own_secret:  # the secret is written where the anchor is, not here
+            self._record_secret(node.value, (_span(event), *node.spans))
+        elif parent is not None and parent.collects:
+            parent.aliased.extend(node.spans)
+        self._attach(node, None, _mark(event), event.end_mark)
 
-    def _attach(self, node: _Node, anchor: str | None, mark: Mark) -> None:
-        self.expanded += node.size
-        if self.expanded > MAX_EXPANDED_NODES:
+    def _count_alias(self, node: _Node, mark: Mark) -> None:
+        self.decoded += node.size
+        self.from_aliases += node.size
+        if self.decoded > ALIAS_RATIO_LOW and self.from_aliases > _allowed_alias_ratio(self.decoded) * self.decoded:
             raise UnreadableDocument(
-                f"aliases expand the document beyond {MAX_EXPANDED_NODES:,} nodes",
+                f"aliases expand the document to {self.decoded:,} nodes, {self.from_aliases:,} of them repeated by aliases",
                 "this looks like a YAML bomb (nested aliases); share settings with one level of anchors",
                 mark,
             )
+
+    def _attach(self, node: _Node, anchor: str | None, mark: Mark, end: Any) -> None:
         if node.height + len(self.stack) > MAX_DEPTH:
             raise UnreadableDocument(
                 f"the document nests deeper than {MAX_DEPTH} levels", "check the aliases and indentation", mark
@@ -396,6 +497,7 @@ class _Builder:
         parent = self.stack[-1]
         parent.size += node.size
         parent.height = max(parent.height, node.height + 1)
+        parent.last_end = end
         if isinstance(parent.value, MarkedList):
             parent.value.append(node.value)
             parent.value.item_marks.append(mark)
@@ -434,6 +536,26 @@ class _Builder:
             )
         return sources
 
+    def comments(self, lines: list[str]) -> dict[int, str]:
+        """The comment of each line that has one and mentions mailcheck: the text from the
+        first "#" that is outside every scalar and starts the line or follows white space."""
+        starts = [start for start, _ in self.scalar_spans or ()]
+        found: dict[int, str] = {}
+        for number, line in enumerate(lines, start=1):
+            if "mailcheck:" not in line:
+                continue
+            for column in (i + 1 for i, char in enumerate(line) if char == "#"):
+                if column > 1 and not line[column - 2].isspace():
+                    continue
+                if not self._inside_scalar((number, column), starts):
+                    found[number] = line[column - 1 :]
+                    break
+        return found
+
+    def _inside_scalar(self, position: tuple[int, int], starts: list[tuple[int, int]]) -> bool:
+        assert self.scalar_spans is not None
+        index = bisect.bisect_right(starts, position) - 1
+        return index >= 0 and position < self.scalar_spans[index][1]
 
 def _apply_merges(mapping: MarkedMap, sources: list[MarkedMap]) -> None:
     """Add merged keys the mapping does not set itself; earlier sources win (YAML merge spec)."""
@@ -446,8 +568,24 @@ def _apply_merges(mapping: MarkedMap, sources: list[MarkedMap]) -> None:
 
 
 def _mark(event: Any) -> Mark:
-    start = event.start_mark
-    return Mark(start.line + 1, start.column + 1)
+    return _to_mark(event.start_mark)
+
+
+def _to_mark(mark: Any) -> Mark:
+    return Mark(mark.line + 1, mark.column + 1)
+
+
+def _span(event: Any) -> Span:
+    return Span(_to_mark(event.start_mark), _to_mark(event.end_mark))
+
+
+def _allowed_alias_ratio(decoded: int) -> float:
+    """The share of nodes aliases may contribute, by document size (see ALIAS_RATIO_LOW)."""
+    if decoded <= ALIAS_RATIO_LOW:
+        return 0.99
+    if decoded >= ALIAS_RATIO_HIGH:
+        return 0.10
+    return 0.99 - 0.89 * (decoded - ALIAS_RATIO_LOW) / (ALIAS_RATIO_HIGH - ALIAS_RATIO_LOW)
 
 
 def _syntax_error(err: Exception, text: str) -> UnreadableDocument:

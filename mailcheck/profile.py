@@ -1,4 +1,10 @@
-"""A validated profile, read with the format's defaults: what rules and the probe work on.
+"""A profile read with the format's defaults: what rules and the probe work on.
+
+Rules run on every profile that is a mapping, however broken its other fields are, so a
+problem in one field never hides the findings about the others. A field that is itself
+invalid (wrong type, out of range, not one of the allowed values) or a required field that
+is missing cannot be read: asking for it raises FieldUnavailable, and the engine ends that
+rule's check of this profile quietly, since the structural finding already reports it.
 
 The defaults are those of the published schema (generated from the models), so this view
 adds no second copy of them.
@@ -14,19 +20,48 @@ from typing import Any
 from mailcheck.protocols import Protocol, Security, default_port
 from mailcheck.schema import profile_schema, validator
 
+Keys = tuple[str, ...]
+
+
+class FieldUnavailable(Exception):
+    """A rule asked for a field that is invalid or missing; its structural finding says why."""
+
+    def __init__(self, keys: Keys) -> None:
+        super().__init__(".".join(keys))
+        self.keys = keys
+
 
 @lru_cache(maxsize=256)
-def _default(protocol: str, keys: tuple[str, ...]) -> Any:
+def _default(protocol: str, keys: Keys) -> Any:
     return validator().default(profile_schema(protocol), keys)
+
+
+@lru_cache(maxsize=256)
+def _common_default(keys: Keys) -> Any:
+    """The default every protocol gives `keys`, for a profile whose protocol is unknown."""
+    defaults = {repr(_default(p.value, keys)): _default(p.value, keys) for p in Protocol}
+    if len(defaults) != 1:
+        raise FieldUnavailable(("protocol",))
+    return next(iter(defaults.values()))
 
 
 @dataclass(frozen=True, slots=True)
 class ProfileView:
     name: str
     data: Mapping[str, Any]
+    # profile-relative paths of values that are invalid or required and missing
+    invalid: frozenset[Keys] = frozenset()
+
+    def _check(self, keys: Keys, *, whole: bool) -> None:
+        """Refuse `keys` when it, a parent of it or (for a whole value) a part of it is invalid."""
+        for bad in self.invalid:
+            if keys[: len(bad)] == bad or (whole and bad[: len(keys)] == keys):
+                raise FieldUnavailable(bad)
 
     def written(self, *keys: str) -> bool:
         """Whether the profile sets this value itself (not null, not a default)."""
+        if self.invalid:
+            self._check(keys, whole=False)
         node: Any = self.data
         for key in keys:
             if not isinstance(node, dict) or node.get(key) is None:
@@ -36,29 +71,45 @@ class ProfileView:
 
     def setting(self, *keys: str) -> Any:
         """The value at `keys`, or the format's default for it."""
+        if self.invalid:
+            self._check(keys, whole=True)
         node: Any = self.data
         for key in keys:
             if not isinstance(node, dict) or node.get(key) is None:
-                return _default(self.data["protocol"], keys)
+                return self._default(keys)
             node = node[key]
         return node
 
+    def _default(self, keys: Keys) -> Any:
+        protocol = self.data.get("protocol")
+        if ("protocol",) in self.invalid or protocol not in _PROTOCOLS:
+            return _common_default(keys)
+        return _default(protocol, keys)
+
+    def _required(self, key: str) -> Any:
+        if self.invalid:
+            self._check((key,), whole=True)
+        if key not in self.data:
+            raise FieldUnavailable((key,))
+        return self.data[key]
+
     @property
     def protocol(self) -> Protocol:
-        return Protocol(self.data["protocol"])
+        return Protocol(self._required("protocol"))
 
     @property
     def security(self) -> Security:
-        return Security(self.data["security"])
+        return Security(self._required("security"))
 
     @property
     def host(self) -> str:
-        return self.data["host"]
+        return str(self._required("host"))
 
     @property
     def port(self) -> int:
-        port = self.data.get("port")
-        return int(port) if port is not None else default_port(self.protocol, self.security)
+        if self.written("port"):
+            return int(self.data["port"])
+        return default_port(self.protocol, self.security)
 
     @property
     def has_auth(self) -> bool:
@@ -66,7 +117,7 @@ class ProfileView:
 
     @property
     def mechanism(self) -> str:
-        return self.setting("auth", "mechanism")
+        return str(self.setting("auth", "mechanism"))
 
     @property
     def secret_field(self) -> str:
@@ -75,12 +126,15 @@ class ProfileView:
 
     @property
     def username(self) -> str | None:
-        return self.setting("auth", "username")
+        return self.setting("auth", "username")  # type: ignore[no-any-return]
 
     @property
     def sender_address(self) -> str | None:
-        return self.setting("from", "address")
+        return self.setting("from", "address")  # type: ignore[no-any-return]
 
     @property
     def timeout(self) -> float:
         return float(self.setting("timeout"))
+
+
+_PROTOCOLS = frozenset(p.value for p in Protocol)

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import os
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
+_PLACEHOLDER = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}\Z")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 MAX_SECRET_FILE_BYTES = 64 * 1024
 
 SecretKind = Literal["env", "file", "inline", "empty"]
@@ -83,51 +85,184 @@ def _read_secret_file(path: Path, shown: str) -> str:
     return first[0].strip()
 
 
-SECRET_KEYS = frozenset({"password", "token", "pass", "passwd", "pwd", "secret", "api_key", "apikey"})
 MASK = "****"
 SHORT_SECRET = 6  # below this length a secret is masked as a whole word only
 
+# What a key holding a secret is called, in any tool's spelling: `password`, `smtp_pass`,
+# `EMAIL_HOST_PASSWORD`, `clientSecret`, `api-key`, `imap_pw`. Over-matching only masks a
+# harmless value; under-matching prints a password, so the test is generous.
+_SECRET_STEMS = ("pass", "pwd", "secret", "token", "apikey", "credential", "privatekey", "authkey")
+_SECRET_TOKENS = frozenset({"pw", "psw", "pword"})
+# Misspellings (`pasword`, `secert`, `tokne`): edit distance allowed per word, transpositions
+# counting one. Words shorter than six letters are matched as whole tokens only.
+_SECRET_TYPOS = {"password": 2, "passwd": 1, "secret": 1, "credential": 2, "apikey": 1}
+_WHOLE_TOKEN_TYPOS = {"token": 1, "pass": 1}
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
+
+
+@lru_cache(maxsize=4096)
+def is_secret_key(key: object) -> bool:
+    """Whether a mapping key names a secret, however it is spelt (see _SECRET_STEMS)."""
+    tokens = [t.lower() for t in _SEPARATORS.split(_CAMEL.sub("_", str(key))) if t]
+    squashed = "".join(tokens)
+    if any(stem in squashed for stem in _SECRET_STEMS) or _SECRET_TOKENS.intersection(tokens):
+        return True
+    if any(_within(squashed, word, allowed, anywhere=True) for word, allowed in _SECRET_TYPOS.items()):
+        return True
+    return any(_within(t, word, allowed, anywhere=False) for t in tokens for word, allowed in _WHOLE_TOKEN_TYPOS.items())
+
+
+def _within(text: str, word: str, allowed: int, *, anywhere: bool) -> bool:
+    """Whether `word` is within `allowed` edits (insert, delete, substitute, swap) of `text`,
+    or with `anywhere`, of some part of it (Sellers' approximate substring search)."""
+    if len(text) < len(word) - allowed or (not anywhere and len(text) > len(word) + allowed):
+        return False
+    previous2: list[int] = []
+    previous = list(range(len(text) + 1)) if not anywhere else [0] * (len(text) + 1)
+    for i, letter in enumerate(word, start=1):
+        row = [i] + [0] * len(text)
+        for j, other in enumerate(text, start=1):
+            cost = letter != other
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and letter == text[j - 2] and word[i - 2] == other:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        previous2, previous = previous, row
+    return (min(previous) if anywhere else previous[-1]) <= allowed
+
+
+def echo_forms(secret: str) -> list[str]:
+    """The forms a server could echo a secret back in: as sent, base64 (standard and URL-safe,
+    padded or not), URL-encoded and hex. All are masked wherever they appear."""
+    import base64
+    from urllib.parse import quote, quote_plus
+
+    raw = secret.encode("utf-8")
+    forms = [secret, quote(secret, safe=""), quote_plus(secret), raw.hex(), raw.hex().upper()]
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        encoded = encode(raw).decode("ascii")
+        forms += [encoded, encoded.rstrip("=")]
+    return forms
+
 
 class Redactor:
-    """Masks known secret values (and any encodings of them added) in text bound for output."""
+    """Masks known secret values (and the encodings of them added) in text bound for output.
+
+    All values are matched in one pass by a regular expression built from a trie of them,
+    so a report over a file of ten thousand inline passwords costs one scan per text,
+    not one per password.
+    """
 
     def __init__(self) -> None:
         self._values: set[str] = set()
+        self._pattern: re.Pattern[str] | None = None
+        self.longest = 0  # the length of the longest value masked
 
     def add(self, value: object) -> None:
         text = str(value)
         for piece in [text, *text.splitlines()]:
-            if piece.strip():
-                self._values.add(piece.strip())
+            value = piece.strip()
+            if value and value not in self._values:
+                self._values.add(value)
+                self.longest = max(self.longest, len(value))
+                self._pattern = None
+
+    def add_secret(self, secret: str) -> None:
+        """A secret the probe sends: it and every form a server could echo it in."""
+        for form in echo_forms(secret):
+            self.add(form)
 
     def __bool__(self) -> bool:
         return bool(self._values)
 
     def __call__(self, text: str) -> str:
-        for value in sorted(self._values, key=len, reverse=True):  # longest first: no partial leftovers
-            if value not in text:
-                continue
-            if len(value) >= SHORT_SECRET:
-                text = text.replace(value, MASK)
-            else:  # a very short secret masked everywhere would garble every word holding its letters
-                text = re.sub(rf"(?<![\w]){re.escape(value)}(?![\w])", MASK, text)
-        return text
+        if not self._values or not text:
+            return text
+        if self._pattern is None:
+            self._pattern = _compile_masks(self._values)
+        return self._pattern.sub(MASK, text)
+
+
+def _compile_masks(values: set[str]) -> re.Pattern[str]:
+    """One pattern for all values: long ones anywhere, short ones (a very short secret masked
+    everywhere would garble every word holding its letters) only as whole words."""
+    long_values = [v for v in values if len(v) >= SHORT_SECRET]
+    short_values = [v for v in values if len(v) < SHORT_SECRET]
+    parts = []
+    if long_values:
+        parts.append(_trie_pattern(long_values))
+    if short_values:
+        parts.append(rf"(?<!\w)(?:{_trie_pattern(short_values)})(?!\w)")
+    return re.compile("|".join(parts))
+
+
+def _trie_pattern(values: list[str]) -> str:
+    """A regular expression matching any of `values`, longest first at each position, that
+    branches character by character (a trie) instead of trying every value in turn."""
+    trie: dict[str, dict] = {}
+    for value in values:
+        node = trie
+        for char in value:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def emit(node: dict[str, dict]) -> str:
+        ends = "" in node
+        branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if ends:
+            return f"(?:{body})?"
+        return body
+
+    return emit(trie)
+
+
+def is_reference(value: Any) -> bool:
+    """Whether a value is a well-formed mailcheck secret reference, which holds no secret."""
+    if isinstance(value, str):
+        return _PLACEHOLDER.match(value) is not None
+    if not isinstance(value, dict) or len(value) != 1:
+        return False
+    (key, source), = value.items()
+    return (key == "env" and isinstance(source, str) and _ENV_NAME.match(source) is not None) or (
+        key == "file" and isinstance(source, str) and bool(source)
+    )
+
+
+def secret_values(value: Any) -> list[str]:
+    """Every scalar written in a secret field's value, as text; none for a reference. (Keys
+    in it are masked where they are written; messages never name them.)"""
+    if value is None or is_reference(value):
+        return []
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+        elif node is not None:
+            found.append(str(node))
+    return found
 
 
 def collect_written_secrets(data: object, redactor: Redactor) -> None:
     """Add every value written under a secret-looking key, wherever it is in the document.
 
-    Covers misplaced and misspelt keys too (`pass:` at profile level), so that no message
-    or source line shown to the user can carry a password the file contains.
+    Covers misplaced and misspelt keys too (`pass:` at profile level, `pasword`), so that no
+    message can carry a password the file contains.
     """
     stack = [data]
     while stack:
         node = stack.pop()
         if isinstance(node, dict):
             for key, value in node.items():
-                if str(key).lower() in SECRET_KEYS and not isinstance(value, (dict, list)) and value is not None:
-                    if parse_secret(value).kind == "inline" or not isinstance(value, str):
-                        redactor.add(value)
+                if is_secret_key(key):
+                    for text in secret_values(value):
+                        redactor.add(text)
                 else:
                     stack.append(value)
         elif isinstance(node, list):

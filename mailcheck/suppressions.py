@@ -1,4 +1,8 @@
-"""`# mailcheck: disable-line|disable-next-line|disable-file ID[,ID] [-- reason]` comments."""
+"""`# mailcheck: disable-line|disable-next-line|disable-file ID[,ID] [-- reason]` comments.
+
+Read from YAML comments only (the loader tells them from a `#` inside a quoted or block
+value): a value cannot switch a check off.
+"""
 
 from __future__ import annotations
 
@@ -23,13 +27,12 @@ class Suppressions:
         return bool(wanted & self.whole_file or wanted & self.by_line.get(finding.line, set()))
 
 
-def parse_suppressions(lines: list[str], normalize: Callable[[str], str | None]) -> Suppressions:
-    """Read the directives in `lines`; `normalize` maps an ID or name to a rule ID (None: unknown)."""
+def parse_suppressions(comments: dict[int, str], normalize: Callable[[str], str | None]) -> Suppressions:
+    """Read the directives in `comments` (line number -> the comment on it, from its "#");
+    `normalize` maps an ID or name to a rule ID (None: unknown)."""
     found = Suppressions()
-    for number, line in enumerate(lines, start=1):
-        if "mailcheck:" not in line:
-            continue
-        match = _DIRECTIVE.search(line)
+    for number, comment in sorted(comments.items()):
+        match = _DIRECTIVE.search(comment)
         if match is None:
             continue
         ids = {rule for token in re.split(r"[\s,]+", match["ids"]) if token and (rule := normalize(token))}

@@ -10,6 +10,7 @@ can never grow a constraint that is silently ignored here.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,15 +42,23 @@ class Violation:
     allowed: tuple[Any, ...] = ()
 
 
+def _is_number(value: Any) -> bool:
+    """A JSON number: JSON has no NaN or infinity, so YAML's .nan and .inf are not numbers
+    (jsonschema-rs agrees; the Python `jsonschema` package lets NaN through every bound)."""
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
+
+
 _TYPES = {
     "null": lambda v: v is None,
     "boolean": lambda v: isinstance(v, bool),
     "string": lambda v: isinstance(v, str),
     "object": lambda v: isinstance(v, dict),
     "array": lambda v: isinstance(v, list),
-    "number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    "number": _is_number,
     # JSON Schema counts 1.0 as an integer; so do we, to agree with every validator
-    "integer": lambda v: not isinstance(v, bool) and (isinstance(v, int) or (isinstance(v, float) and v.is_integer())),
+    "integer": lambda v: _is_number(v) and (isinstance(v, int) or v.is_integer()),
 }
 _TYPE_WORDS = {
     "null": "null", "boolean": "a boolean (true or false)", "string": "a string", "object": "a mapping",
@@ -236,6 +245,8 @@ class SchemaValidator:
                                 path, "bad-name", f"{key!r} is not a valid name", key=key, allowed=(name_pattern,)
                             )
                         )
+                        if len(patterns) == 1:  # still check what the name holds: one finding per mistake
+                            patterns[0][1](item, path + (key,), out)
                         continue
                 matched = False
                 if key in properties:
@@ -316,7 +327,28 @@ def _check_string(schema: dict[str, Any], value: Any, path: Path, out: list[Viol
 
 @cache
 def _regex(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
+    """A schema pattern read as ECMA-262 reads it, as JSON Schema says (2020-12 core, 6.4):
+    `$` is the end of the text only (Python's `$` also matches before a final newline, which
+    let a profile named "app\\n" through), and `\\d`, `\\w` are ASCII."""
+    return re.compile(_ecma_to_python(pattern), re.ASCII)
+
+
+def _ecma_to_python(pattern: str) -> str:
+    out: list[str] = []
+    escaped = in_class = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+    return "".join(out)
 
 
 def _equal(a: Any, b: Any) -> bool:
@@ -327,6 +359,8 @@ def _equal(a: Any, b: Any) -> bool:
 def _describe(value: Any) -> str:
     from mailcheck.loader import kind_of
 
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"{'.nan' if math.isnan(value) else ('-' if value < 0 else '') + '.inf'}, which is not a finite number"
     kind = kind_of(value)
     return f"{kind} {value!r}" if kind in ("string", "number", "boolean") else kind
 

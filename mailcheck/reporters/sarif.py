@@ -123,10 +123,11 @@ def _result(
 
 
 def _snippet(report: Any, finding: Finding) -> str | None:
-    """The finding's source line, secrets masked, when the report kept the file (check does)."""
+    """The finding's source line as `check` shows it (secrets masked, long lines cut)."""
     result_for = getattr(report, "result_for", None)
     result = result_for(finding.file) if result_for is not None else None
-    return result.source_line(finding.line) if result is not None else None
+    excerpt = result.excerpt(finding.line, finding.column) if result is not None else None
+    return excerpt.text if excerpt is not None else None
 
 
 def _sentence(text: str) -> str:

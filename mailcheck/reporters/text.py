@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from mailcheck.excerpt import Excerpt
 from mailcheck.findings import Finding
+from mailcheck.text import visible
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -13,16 +15,17 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
 
-def format_finding(finding: Finding, source: str | None, *, color: bool) -> str:
+def format_finding(finding: Finding, source: Excerpt | None, *, color: bool) -> str:
+    """A finding as text; everything that came from a file or a server made visible."""
     severity = _paint(finding.severity.value, "1;" + _COLORS[finding.severity.value], color)
-    head = f"{_paint(f'{finding.file}:{finding.line}:{finding.column}', '1', color)}: {severity} "
-    head += f"{finding.rule} [{finding.name}] {finding.message}"
-    lines = [head, f"  {_paint('hint', '32', color)}: {finding.hint}"]
+    head = f"{_paint(f'{visible(finding.file)}:{finding.line}:{finding.column}', '1', color)}: {severity} "
+    head += f"{finding.rule} [{finding.name}] {visible(finding.message)}"
+    lines = [head, f"  {_paint('hint', '32', color)}: {visible(finding.hint)}"]
     if source is not None:
         gutter = str(finding.line)
-        text = source.expandtabs(1).rstrip()
+        text = source.text.replace("\t", " ").rstrip()  # one column per character, as the caret counts
         lines.append(f"  {gutter} | {text}")
-        lines.append(f"  {' ' * len(gutter)} | {' ' * (finding.column - 1)}{_paint('^', '1;' + _COLORS[finding.severity.value], color)}")
+        lines.append(f"  {' ' * len(gutter)} | {' ' * (source.caret - 1)}{_paint('^', '1;' + _COLORS[finding.severity.value], color)}")
     return "\n".join(lines)
 
 
@@ -38,7 +41,7 @@ def summary_line(summary: dict[str, int]) -> str:
 def finding_block(report: Any, finding: Finding, *, color: bool) -> str:
     """A finding with its source line (secrets masked), from the report's file results."""
     result = report.result_for(finding.file)
-    source = result.source_line(finding.line) if result is not None else None
+    source = result.excerpt(finding.line, finding.column) if result is not None else None
     return format_finding(finding, source, color=color)
 
 

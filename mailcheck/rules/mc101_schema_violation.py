@@ -54,6 +54,10 @@ _REQUIRED_HINTS = {
     "profiles": "add a `profiles:` mapping of named profiles",
 }
 _BOOLEAN_WORDS = {"yes", "no", "on", "off", "y", "n"}
+SECRET_REFERENCE_HINT = (
+    'write password: {env: NAME}, {file: PATH} or "${NAME}"; a value written in the file is an inline '
+    "secret (MC303): rotate it"
+)
 
 
 def hint_for(violation: Violation, value: object) -> str:

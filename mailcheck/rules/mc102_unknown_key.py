@@ -79,6 +79,10 @@ FOREIGN_KEYS = {
     "type": "protocol",
 }
 _SMTP_ONLY = {"from", "test"}
+SECRET_REFERENCE_HINT = (
+    "write {env: NAME} or {file: PATH} with nothing beside it; a default or any other value written "
+    "there is an inline secret stored in the file: remove it and rotate it"
+)
 
 
 def hint_for(violation: Violation) -> str:
