@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import textwrap
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_run import Result, mailcheck
+from markdown_read import code_span_text, table_cells
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None, reason="git is not installed"
@@ -370,3 +372,161 @@ def test_outside_a_repository_is_one_line_and_exit_2(tmp_path: Path) -> None:
     folder.mkdir()
     result = mailcheck(folder, "diff", "main")
     assert result.exit_code == 2 and "not inside a git repository" in result.stderr
+
+
+# --- file names: any byte string git can hold ----------------------------------------------
+
+WEAKENED = SMTP.replace("security: starttls", "security: none")
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        # sorted right after app.mail.yaml: a `commit:path` request line would stop at the
+        # newline and read app.mail.yaml's blob for it, hiding the change
+        ("app.mail.yaml\nx.mail.yaml", "app.mail.yaml\\x0ax.mail.yaml"),
+        (os.fsdecode(b"caf\xff.mail.yaml"), "caf\\xff.mail.yaml"),  # not UTF-8
+        ("with space.mail.yaml", "with space.mail.yaml"),
+        ("-leading-dash.mail.yaml", "-leading-dash.mail.yaml"),
+        ("tab\tand\rcr.mail.yaml", "tab\tand\\x0dcr.mail.yaml"),
+    ],
+)
+def test_any_file_name_is_read_from_git_and_shown_escaped(
+    repo: Repo, name: str, shown: str
+) -> None:
+    (repo.root / name).write_text(SMTP)
+    base = repo.commit("odd name")
+    (repo.root / name).write_text(WEAKENED)
+    head = repo.commit("weaken it")
+
+    markdown = repo.diff(base, head, "--fail-on-weakening")
+    assert markdown.exit_code == 1, markdown.stdout + markdown.stderr
+    row = next(line for line in markdown.stdout.splitlines() if "`security`" in line)
+    assert f"(`{shown}`)" in row and "**weakening**" in row
+    review = json.loads(repo.diff(base, head, "--format", "json").stdout)
+    assert changes(review)[("outgoing", "security")] == ("weakening", "starttls", "none")
+    assert {c["file"] for c in review["changes"]} == {shown}
+    assert {f["file"] for f in review["findings"]["introduced"]} == {shown}  # MC204
+
+
+def test_a_file_name_that_is_not_utf8_works_in_the_work_tree_too(repo: Repo) -> None:
+    name = os.fsdecode(b"\xfe\xff.mail.yaml")
+    (repo.root / name).write_text(SMTP)
+    repo.commit("odd name")
+    (repo.root / name).write_text(WEAKENED)
+    markdown = repo.diff("HEAD", "--fail-on-weakening")
+    assert markdown.exit_code == 1 and markdown.stderr == ""
+    assert "(`\\xfe\\xff.mail.yaml`)" in markdown.stdout
+    result = repo.diff("HEAD", "--format", "json", "--fail-on-weakening")
+    assert result.exit_code == 1 and result.stderr == ""
+    assert {c["file"] for c in result.json()["changes"]} == {"\\xfe\\xff.mail.yaml"}
+    added = SMTP.replace("outgoing", "new-one").replace("  inbox:", "  new-inbox:")
+    (repo.root / os.fsdecode(b"new\xff.mail.yaml")).write_text(added)
+    review = repo.review("HEAD")
+    assert {"file": "new\\xff.mail.yaml", "profile": "new-one"} in review["profiles"]["added"]
+
+
+# --- hosts: registrable domains by the Public Suffix List ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "effect"),
+    [
+        ("a.github.io", "b.github.io", "weakening"),  # two GitHub users, two owners
+        ("alice.me.uk", "bob.me.uk", "weakening"),
+        ("smtp.example.co.uk", "mail.example.co.uk", "neutral"),
+        ("SMTP.Example.COM.", "mail.example.com", "neutral"),
+        ("smtp.example.com", "github.io", "weakening"),
+    ],
+)
+def test_a_host_move_is_judged_by_the_public_suffix_list(
+    repo: Repo, before: str, after: str, effect: str
+) -> None:
+    edit(repo, "host: smtp.example.com", f"host: {before}")
+    repo.commit("host")
+    edit(repo, f"host: {before}", f"host: {after}")
+    assert changes(repo.review("HEAD"))[("outgoing", "host")][0] == effect
+    failed = repo.diff("HEAD", "--fail-on-weakening").exit_code
+    assert failed == (1 if effect == "weakening" else 0)
+
+
+# --- markdown: values that try to leave their code span ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("description", "shown"),
+    [
+        ("uses `` two", "uses `` two"),
+        ("three ``` and one `", "three ``` and one `"),
+        ("`leading", "`leading"),
+        ("trailing`", "trailing`"),
+        ("`both`", "`both`"),
+        ("a | pipe || two", "a | pipe || two"),
+        ("esc \x1b[2J\x1b]0;owned\x07 end", "esc \\x1b[2J\\x1b]0;owned\\x07 end"),
+        ("line one\nline two\r\n", "line one\\x0aline two\\x0d\\x0a"),
+        ("bidi \u202eevil\u202c", "bidi \\u202eevil\\u202c"),
+        ("``|`x\x1b\n` ", "``|`x\\x1b\\x0a` "),
+    ],
+)
+def test_a_description_cannot_break_out_of_its_code_span(
+    repo: Repo, description: str, shown: str
+) -> None:
+    edit(repo, "description: Notifications", f"description: {json.dumps(description)}")
+    output = repo.diff("main").stdout
+    row = next(line for line in output.splitlines() if "`description`" in line)
+    cells = table_cells(row)
+    assert len(cells) == 6, cells
+    assert cells[0] == "neutral" and code_span_text(cells[2], in_table=True) == "description"
+    assert code_span_text(cells[3], in_table=True) == "Notifications"
+    assert code_span_text(cells[4], in_table=True) == shown
+    assert "\x1b" not in output and "\r" not in output and "\u202e" not in output
+
+
+# --- secrets: whatever a secret key holds is never shown ------------------------------------
+
+LEAKY = """\
+  leaky:
+    protocol: smtp
+    host: smtp.example.com
+    port: 587
+    security: starttls
+{secret}
+    from: {{address: app@example.com}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("form", "first", "second"),
+    [
+        ("    auth:\n      username: u@example.com\n      pasword: {}", "hunter2-x", "hunter3-y"),
+        ("    smtp_password: {}", "smtp-secret-x", "smtp-secret-y"),
+        ("    client_secret: {}", "client-secret-x", "client-secret-y"),
+        ("    auth:\n      username: u@example.com\n      password: {{env: X, default: {}}}", "SECRET-x", "SECRET-y"),
+        ("    auth:\n      username: u@example.com\n      password: [{}]", "a-secret-x", "a-secret-y"),
+        ("    auth:\n      username: u@example.com\n      password: {}", "12345678", "87654321"),
+    ],
+)
+def test_a_secret_in_any_key_and_form_never_appears(
+    repo: Repo, form: str, first: str, second: str
+) -> None:
+    def with_leaky(secret: str) -> str:
+        return SMTP + LEAKY.format(secret=form.format(secret))
+
+    def outputs(base: str) -> list[str]:
+        return [repo.diff(base, "--format", f).stdout for f in ("markdown", "json")]
+
+    repo.write("app.mail.yaml", with_leaky(first))
+    added = outputs("HEAD")
+    assert {"file": "app.mail.yaml", "profile": "leaky"} in json.loads(added[1])["profiles"]["added"]
+    repo.commit("add leaky")
+    repo.write("app.mail.yaml", with_leaky(second))
+    changed = outputs("HEAD")
+    [change] = [c for c in json.loads(changed[1])["changes"] if c["profile"] == "leaky"]
+    assert (change["before"], change["after"]) == ("inline secret", "inline secret (changed)")
+    assert change["effect"] == "weakening"
+    repo.commit("change leaky")
+    repo.write("app.mail.yaml", SMTP)
+    removed = outputs("HEAD")
+    assert {"file": "app.mail.yaml", "profile": "leaky"} in json.loads(removed[1])["profiles"]["removed"]
+    for output in added + changed + removed:
+        assert first not in output and second not in output

@@ -33,10 +33,11 @@ def diff(
     """
     from mailcheck.cli import EXIT_FINDINGS, EXIT_OK, fail
     from mailcheck.review import ReviewError, run_review
+    from mailcheck.text import visible
 
     try:
         result = run_review(base, head, cwd=Path.cwd())
     except ReviewError as err:
-        fail(str(err))
+        fail(visible(str(err)))  # it may quote a file name or revision: one line, printable
     click.echo(result.render(format_name), nl=False)
     sys.exit(EXIT_FINDINGS if fail_on_weakening and result.review.weakens else EXIT_OK)

@@ -23,12 +23,14 @@ FORMATS = {"markdown": render.markdown, "json": render.to_json}
 @dataclass
 class ReviewResult:
     review: Review
-    redact: (
-        Redactor  # every secret written on either side: the last guard on the output
-    )
+    redact: Redactor  # every secret written on either side: the last guard on the output
 
     def render(self, format_name: str) -> str:
-        return self.redact(FORMATS[format_name](self.review))
+        # Each text is redacted as it came from the files, before it is escaped for Markdown
+        # or JSON: escaping could split a secret (`\|`, `\"`) so that a pass over the
+        # finished output misses it, and such a pass could mask a number of the JSON
+        # structure (`"line": 1` for a secret `1`).
+        return FORMATS[format_name](self.review.with_text(self.redact))
 
 
 def run_review(base: str, head: str | None, *, cwd: Path) -> ReviewResult:

@@ -10,10 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from mailcheck.hosts import is_loopback, parse_ip
 from mailcheck.protocols import well_known
 from mailcheck.review.settings import Setting
+
+if TYPE_CHECKING:
+    from publicsuffixlist import PublicSuffixList
 
 
 class Effect(str, Enum):
@@ -99,6 +104,11 @@ def _secret(before: object, after: object, old: Side, new: Side) -> Verdict:
             Effect.WEAKENING,
             "a new secret is written in the file: it is now in the git history too",
         )
+    if is_inline and before is None:
+        return (
+            Effect.WEAKENING,
+            "a secret is written in the file: it is stored there and in its git history",
+        )
     if is_inline:
         return (
             Effect.WEAKENING,
@@ -169,6 +179,8 @@ def classify(
     key: str, before: Setting | None, after: Setting | None, old: Side, new: Side
 ) -> Verdict:
     rule = CLASSIFIERS.get(key)
+    if rule is None and any(s is not None and s.secret for s in (before, after)):
+        rule = _secret  # `auth.pasword`, `smtp_password`: a secret under any key
     if rule is None:
         return NEUTRAL
     return rule(
@@ -176,27 +188,35 @@ def classify(
     )
 
 
-# Second-level labels under country codes that registries, not organisations, hold
-# (example.co.uk, example.com.au). An approximation of the Public Suffix List that keeps
-# the linter free of a data dependency; a miss only makes a host change look "neutral".
-_SHARED_SECOND_LEVEL = frozenset(
-    {"ac", "co", "com", "edu", "gov", "gob", "go", "ne", "net", "or", "org"}
-)
-
-
 def registrable_domain(host: str) -> str:
-    """The part of a host name an organisation registers: smtp.mail.example.co.uk -> example.co.uk."""
-    name = host.rstrip(".").lower()
+    """The part of a host name one owner holds: smtp.mail.example.co.uk -> example.co.uk,
+    a.github.io -> a.github.io (github.io is a suffix its users register under).
+
+    Judged by the Public Suffix List (publicsuffix.org/list), private section included: a
+    name below github.io or me.uk belongs to whoever registered it, not to GitHub or Nominet.
+    A name the list does not know gets its last label as the suffix (the list's "Formal
+    Algorithm", step 2: "If no rules match, the prevailing rule is '*'"). A name with no
+    registrable part (a suffix itself, one label, an empty label) is its own domain, so a
+    change of it is never taken for a move within one domain. A Unicode name and its
+    xn-- form are not matched to each other: they count as two domains, the safe way.
+    """
+    name = host.lower()
+    if name.endswith(".") and not name.endswith(".."):
+        name = name[:-1]  # the absolute form of the same name (RFC 1034, section 3.1)
+    if not name:
+        return host
     if is_loopback(name):
         return "loopback"
-    if parse_ip(name) is not None:
-        return name
-    labels = name.split(".")
-    keep = (
-        3
-        if len(labels) >= 3
-        and len(labels[-1]) == 2
-        and labels[-2] in _SHARED_SECOND_LEVEL
-        else 2
-    )
-    return ".".join(labels[-keep:])
+    address = parse_ip(name)
+    if address is not None:
+        return address.compressed  # one spelling per address: ::1 and 0::1 are one host
+    return _public_suffixes().privatesuffix(name) or name
+
+
+@lru_cache(maxsize=1)
+def _public_suffixes() -> PublicSuffixList:
+    """The list bundled with the package (no network), read once, and only when diff runs:
+    `mailcheck check` never pays for it."""
+    from publicsuffixlist import PublicSuffixList
+
+    return PublicSuffixList(accept_unknown=True, only_icann=False)

@@ -11,7 +11,7 @@ finding that only moved lines, or followed its profile to a new name, is neither
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 from mailcheck.findings import Finding, sort_key
@@ -62,6 +62,50 @@ class Review:
     @property
     def weakens(self) -> bool:
         return self.count(Effect.WEAKENING) > 0
+
+    def with_text(self, clean: Callable[[str], str]) -> Review:
+        """This review with `clean` applied to every text that came from the files: names,
+        values, reasons, finding messages and hints (see ReviewResult: the redactor)."""
+
+        def key(k: ProfileKey) -> ProfileKey:
+            return clean(k[0]), clean(k[1])
+
+        def text(value: str | None) -> str | None:
+            return clean(value) if value is not None else None
+
+        def finding(f: Finding) -> Finding:
+            return replace(
+                f,
+                file=clean(f.file),
+                profile=text(f.profile),
+                path=clean(f.path),
+                message=clean(f.message),
+                hint=clean(f.hint),
+            )
+
+        def change(c: Change) -> Change:
+            return replace(
+                c,
+                file=clean(c.file),
+                profile=clean(c.profile),
+                setting=clean(c.setting),
+                before=text(c.before),
+                after=text(c.after),
+                reason=clean(c.reason),
+            )
+
+        return Review(
+            clean(self.base),
+            clean(self.head),
+            added=[key(k) for k in self.added],
+            removed=[key(k) for k in self.removed],
+            renamed=[
+                Rename(key(r.before), key(r.after), r.same_settings) for r in self.renamed
+            ],
+            changes=[change(c) for c in self.changes],
+            introduced=[finding(f) for f in self.introduced],
+            fixed=[finding(f) for f in self.fixed],
+        )
 
     def summary(self) -> dict[str, int]:
         return {

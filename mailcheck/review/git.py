@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path, PurePosixPath
 
 from mailcheck.discovery import SKIPPED_DIRS, is_profile_file
+from mailcheck.text import display_path
 
 
 class ReviewError(Exception):
@@ -76,10 +77,23 @@ def _profiles(paths: list[str]) -> list[str]:
     )
 
 
-def tree_paths(commit: str, top: Path) -> list[str]:
-    """Every file path at `commit`, relative to the repository root."""
-    listed = _git(["ls-tree", "-r", "-z", "--name-only", "--full-tree", commit], top)
-    return [p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p]
+def tree_blobs(commit: str, top: Path) -> dict[str, str]:
+    """Path -> blob object id for every file at `commit`, relative to the repository root.
+
+    `ls-tree -z` writes each entry as `<mode> SP <type> SP <oid> TAB <path> NUL`, the path
+    unquoted: NUL is the one byte a path cannot hold, so any name (newline, leading dash,
+    bytes that are not UTF-8, kept as surrogates) comes through whole.
+    """
+    listed = _git(["ls-tree", "-r", "-z", "--full-tree", commit], top)
+    blobs: dict[str, str] = {}
+    for entry in listed.split(b"\0"):
+        meta, tab, raw_path = entry.partition(b"\t")
+        fields = meta.split(b" ")
+        if not tab or len(fields) != 3:
+            continue  # the empty piece after the last NUL
+        if fields[1] == b"blob":  # not a submodule (`commit`)
+            blobs[raw_path.decode("utf-8", "surrogateescape")] = fields[2].decode("ascii")
+    return blobs
 
 
 def worktree_profiles(top: Path) -> list[str]:
@@ -96,21 +110,23 @@ def committed_profiles(all_paths: list[str]) -> list[str]:
     return _profiles(all_paths)
 
 
-def read_blobs(commit: str, paths: list[str], top: Path) -> dict[str, bytes]:
-    """The contents of `paths` at `commit`, read in one `git cat-file --batch` call."""
-    if not paths:
+def read_blobs(objects: dict[str, str], top: Path) -> dict[str, bytes]:
+    """The contents of the blobs `objects` names (path -> object id), in one `cat-file --batch` call.
+
+    Asked by object id, never by `commit:path`: the batch protocol is one request a line,
+    which a path holding a newline would split into two.
+    """
+    if not objects:
         return {}
-    request = "".join(f"{commit}:{p}\n" for p in paths).encode(
-        "utf-8", "surrogateescape"
-    )
+    request = "".join(f"{oid}\n" for oid in objects.values()).encode("ascii")
     output = _git(["cat-file", "--batch"], top, stdin=request)
     blobs: dict[str, bytes] = {}
     position = 0
-    for path in paths:
-        header_end = output.index(b"\n", position)
-        header = output[position:header_end].split()
-        if len(header) != 3 or header[1] != b"blob":
-            raise ReviewError(f"cannot read {path} at {commit[:12]}")
+    for path, oid in objects.items():
+        header_end = output.find(b"\n", position)
+        header = output[position:header_end].split(b" ") if header_end >= 0 else []
+        if len(header) != 3 or header[0].decode("ascii", "replace") != oid or header[1] != b"blob":
+            raise ReviewError(f"cannot read {display_path(path)} (object {oid[:12]})")
         size = int(header[2])
         blobs[path] = output[header_end + 1 : header_end + 1 + size]
         position = header_end + 1 + size + 1  # the blob is followed by a newline

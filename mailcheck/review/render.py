@@ -1,18 +1,24 @@
 """A review as Markdown (a pull request comment) or JSON (for bots and dashboards).
 
-Every text that reaches the output passes through the redactor of both sides as a last
-guard; the review itself already holds no secret value (see settings.py).
+Every text from the files (profile and file names, values, finding messages) is untrusted:
+in Markdown it is shown through `visible` (control characters as escapes), values and names
+in code spans that no backtick can close, prose with Markdown's active characters escaped;
+in JSON file names are shown like every report shows them (`display_path`). The review
+holds no secret value (see settings.py); the redactor ran over every text before this
+(see ReviewResult).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from mailcheck import __version__
 from mailcheck.findings import Finding
 from mailcheck.review.classify import Effect
 from mailcheck.review.compare import Change, ProfileKey, Rename, Review
+from mailcheck.text import display_path, visible
 
 _EFFECT_LABEL = {
     Effect.WEAKENING: "**weakening**",
@@ -79,34 +85,65 @@ def _headline(summary: dict[str, int]) -> str:
 def _change_row(change: Change) -> str:
     cells = [
         _EFFECT_LABEL[change.effect],
-        _profile((change.file, change.profile)),
-        _code(change.setting),
-        _code(change.before) if change.before is not None else "*not set*",
-        _code(change.after) if change.after is not None else "*not set*",
-        _cell(change.reason),
+        _profile((change.file, change.profile), in_table=True),
+        _code(change.setting, in_table=True),
+        _value(change.before),
+        _value(change.after),
+        _prose(change.reason),
     ]
     return "| " + " | ".join(cells) + " |"
 
 
+def _value(shown: str | None) -> str:
+    if shown is None:
+        return "*not set*"
+    return _code(shown, in_table=True) if shown else "*empty*"
+
+
 def _finding_line(finding: Finding) -> str:
-    where = _code(f"{finding.file}:{finding.line}")
-    return f"- {finding.severity.value} {finding.rule} {finding.name} at {where}: {_cell(finding.message)}"
+    where = _code(f"{display_path(finding.file)}:{finding.line}")
+    return (
+        f"- {_prose(finding.severity.value)} {_prose(finding.rule)} {_prose(finding.name)}"
+        f" at {where}: {_prose(finding.message)}"
+    )
 
 
-def _profile(key: ProfileKey) -> str:
-    return f"{_code(key[1])} ({_code(key[0])})"
+def _profile(key: ProfileKey, *, in_table: bool = False) -> str:
+    return f"{_code(key[1], in_table=in_table)} ({_code(display_path(key[0]), in_table=in_table)})"
 
 
-def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|")
+# Characters that start Markdown syntax inside a line: code spans, emphasis, links, raw
+# HTML and entities, GFM strikethrough and table pipes. Any ASCII punctuation may be
+# backslash-escaped (CommonMark 0.31.2, section 2.4), so escaping them always is safe.
+_MARKDOWN_ACTIVE = re.compile(r"[\\`*_\[\]<&~|]")
+_BACKTICK_RUN = re.compile("`+")
 
 
-def _code(text: str) -> str:
-    """A Markdown code span that survives backticks and table pipes in the value."""
-    text = _cell(text)
-    fence = "``" if "`" in text else "`"
-    pad = " " if fence == "``" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
+def _prose(text: str) -> str:
+    """Untrusted text shown as plain text on one line: no formatting, link or HTML."""
+    return _MARKDOWN_ACTIVE.sub(lambda m: "\\" + m.group(), visible(text))
+
+
+def _code(text: str, *, in_table: bool = False) -> str:
+    """`text` as one code span showing it exactly (CommonMark 0.31.2, section 6.1).
+
+    The span ends at the first backtick string as long as the one that opened it, so the
+    fence is one backtick longer than the longest run in the text; the parser strips one
+    space from each end when both ends are spaces, so a text that starts or ends with a
+    backtick (which would join the fence) or with spaces on both ends is padded with one.
+    In a table a pipe would end the cell even inside a code span, so it is written `\\|`,
+    which the table reads as a pipe (GFM spec, section 4.10, example 200).
+    """
+    shown = visible(text)
+    if in_table:
+        shown = shown.replace("|", "\\|")
+    longest = max((len(run) for run in _BACKTICK_RUN.findall(shown)), default=0)
+    fence = "`" * (longest + 1)
+    padded = shown.startswith("`") or shown.endswith("`") or (
+        shown.startswith(" ") and shown.endswith(" ") and shown.strip(" ") != ""
+    )
+    pad = " " if padded else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
 
 
 def to_json(review: Review) -> str:
@@ -130,7 +167,7 @@ def to_json(review: Review) -> str:
         },
         "changes": [
             {
-                "file": c.file,
+                "file": display_path(c.file),
                 "profile": c.profile,
                 "setting": c.setting,
                 "before": c.before,
@@ -141,12 +178,31 @@ def to_json(review: Review) -> str:
             for c in review.changes
         ],
         "findings": {
-            "introduced": [f.as_dict() for f in review.introduced],
-            "fixed": [f.as_dict() for f in review.fixed],
+            "introduced": [_finding(f) for f in review.introduced],
+            "fixed": [_finding(f) for f in review.fixed],
         },
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_encodable(document), indent=2, ensure_ascii=False) + "\n"
 
 
 def _key(key: ProfileKey) -> dict[str, str]:
-    return {"file": key[0], "profile": key[1]}
+    return {"file": display_path(key[0]), "profile": key[1]}
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    return {**finding.as_dict(), "file": display_path(finding.file)}
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _encodable(node: Any) -> Any:
+    """`node` with any lone surrogate (a byte that was not UTF-8) in its texts escaped as
+    display_path does: JSON text is UTF-8 (RFC 8259, section 8.1), which cannot hold one."""
+    if isinstance(node, str):
+        return _SURROGATE.sub(lambda m: display_path(m.group()), node)
+    if isinstance(node, dict):
+        return {_encodable(k): _encodable(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_encodable(v) for v in node]
+    return node

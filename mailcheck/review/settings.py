@@ -1,9 +1,11 @@
 """A profile as a flat list of settings that can be compared and shown without leaking secrets.
 
 `auth.password: hunter2` becomes the setting `auth.password` shown as "inline secret" and
-compared by a hash: a review can say "inline secret (changed)" without holding the value in
-anything it prints. Omitted values the format gives a default (port, tls.verify, ...) are
-filled in, so writing `port: 587` where 587 was already the default is not a change.
+compared by a digest: a review can say "inline secret (changed)" without holding the value in
+anything it prints. Whatever is written under a secret key (`password`, `smtp_pass`, a
+misspelt `pasword`; any type, any nesting) is one secret setting, never shown. Omitted
+values the format gives a default (port, tls.verify, ...) are filled in, so writing
+`port: 587` where 587 was already the default is not a change.
 """
 
 from __future__ import annotations
@@ -14,12 +16,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailcheck.protocols import Protocol, Security
-from mailcheck.secrets import SECRET_KEYS, parse_secret
+from mailcheck.secrets import is_reference, is_secret_key, parse_secret
 
-# Substrings of a key that make its value a secret even when the key is misspelt or unknown.
-_SECRET_HINTS = ("pass", "secret", "token", "pwd", "credential", "apikey", "api_key")
 # Omitted settings the format gives a value to; the profile's own defaults decide them.
 _DEFAULTED = (("tls", "verify"), ("tls", "min_version"), ("timeout",))
+INLINE_SECRET = "inline secret"
 
 
 @dataclass(frozen=True)
@@ -27,32 +28,34 @@ class Setting:
     shown: str  # what a review may print; never a secret value
     value: Any  # what changes are judged on: the value, or a digest for inline secrets
     default: bool = False  # the format's default, not written in the file
+    secret: bool = False  # written under a secret key: judged as a secret, whatever the key
 
     def display(self) -> str:
         return f"{self.shown} (default)" if self.default else self.shown
 
 
-def is_secret_key(key: str) -> bool:
-    lowered = key.lower()
-    return lowered in SECRET_KEYS or any(hint in lowered for hint in _SECRET_HINTS)
-
-
 def secret_setting(raw: Any) -> Setting:
-    # parse_secret expects a validated value: a malformed mapping is judged as the text it is
-    well_formed = not isinstance(raw, dict) or (
-        len(raw) == 1
-        and set(raw) <= {"env", "file"}
-        and isinstance(next(iter(raw.values())), str)
-    )
-    ref = parse_secret(raw if well_formed else str(raw))
-    if ref.kind in ("env", "file"):
-        return Setting(f"{ref.kind} {ref.source}", (ref.kind, ref.source))
-    if ref.kind == "inline":
-        digest = hashlib.sha256(
-            json.dumps(raw, sort_keys=True, default=str).encode()
-        ).hexdigest()
-        return Setting("inline secret", ("inline", digest))
-    return Setting("empty", ("empty",))
+    """A value written under a secret key: its reference, or a digest of whatever it is."""
+    if is_reference(raw):
+        ref = parse_secret(raw)  # well-formed, so parse_secret's validated input
+        return Setting(f"{ref.kind} {ref.source}", (ref.kind, ref.source), secret=True)
+    if raw is None or raw == "":
+        return Setting("empty", ("empty",), secret=True)
+    return Setting(INLINE_SECRET, ("inline", fingerprint(raw)), secret=True)
+
+
+def fingerprint(value: Any) -> str:
+    """A digest of any loaded YAML value, equal for equal values (mapping order aside) and
+    different across types (12345678 and "12345678"): compared, never shown."""
+    return hashlib.sha256(repr(_canonical(value)).encode()).hexdigest()
+
+
+def _canonical(value: Any) -> object:
+    if isinstance(value, dict):
+        return ("map", tuple(sorted(((_canonical(k), _canonical(v)) for k, v in value.items()), key=repr)))
+    if isinstance(value, list):
+        return ("seq", tuple(_canonical(v) for v in value))
+    return (type(value).__name__, repr(value))
 
 
 def flatten(profile: dict) -> dict[str, Setting]:
@@ -67,9 +70,7 @@ def flatten(profile: dict) -> dict[str, Setting]:
 def _walk(node: Any, keys: tuple[str, ...], out: dict[str, Setting]) -> None:
     name = ".".join(keys)
     if keys and is_secret_key(keys[-1]):
-        out[name] = secret_setting(
-            node
-        )  # before descending: {env: NAME} is one setting
+        out[name] = secret_setting(node)  # before descending: {env: NAME} is one setting
     elif isinstance(node, dict) and node:
         for key, value in node.items():
             _walk(value, (*keys, str(key)), out)
@@ -80,15 +81,21 @@ def _walk(node: Any, keys: tuple[str, ...], out: dict[str, Setting]) -> None:
 def _show(value: Any) -> str:
     if isinstance(value, str):
         return value
-    return json.dumps(value, default=str, ensure_ascii=False)
+    return json.dumps(_masked(value), default=str, ensure_ascii=False)
+
+
+def _masked(value: Any) -> Any:
+    """`value` with whatever a secret key holds inside it (`[{password: x}]`) replaced by
+    how a review shows it, so that a list or mapping can be shown whole."""
+    if isinstance(value, dict):
+        return {str(k): secret_setting(v).shown if is_secret_key(k) else _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    return value
 
 
 def _comparable(value: Any) -> Any:
-    return (
-        json.dumps(value, sort_keys=True, default=str)
-        if isinstance(value, (dict, list))
-        else value
-    )
+    return fingerprint(value) if isinstance(value, (dict, list)) else value
 
 
 def _defaults(profile: dict) -> dict[tuple[str, ...], Setting]:

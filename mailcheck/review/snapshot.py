@@ -19,6 +19,7 @@ from mailcheck.config import Settings
 from mailcheck.loader import UnreadableDocument, read_document
 from mailcheck.review import git
 from mailcheck.secrets import Redactor, collect_written_secrets
+from mailcheck.text import display_path
 
 
 @dataclass
@@ -57,21 +58,33 @@ def from_worktree(top: Path, settings: Settings) -> Snapshot:
 
 def from_revision(revision: str, top: Path, settings: Settings) -> Snapshot:
     commit = git.resolve(revision, top)
-    all_paths = git.tree_paths(commit, top)
+    objects = git.tree_blobs(commit, top)
+    all_paths = list(objects)
     wanted = git.committed_profiles(all_paths)
-    blobs = git.read_blobs(commit, wanted, top)
+    blobs = git.read_blobs({p: objects[p] for p in wanted}, top)
     label = (
         f"{revision} ({commit[:7]})" if not commit.startswith(revision) else commit[:7]
     )
     with tempfile.TemporaryDirectory(prefix="mailcheck-review-") as scratch:
         root = Path(scratch)
         for path, content in blobs.items():
-            target = root / path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+            _write_below(root, path, content)
         _stand_in_ca_files(root, wanted, set(all_paths))
         files = {p: check_file(root / p, p, settings) for p in wanted}
     return Snapshot(label, files)
+
+
+def _write_below(root: Path, path: str, content: bytes) -> None:
+    """A committed file written to the scratch folder; git stores names (over 255 bytes a
+    part, say) that this file system may refuse: one line, not a traceback."""
+    target = root / path
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content)
+    except OSError as err:
+        raise git.ReviewError(
+            f"cannot copy {display_path(path)} out of git: {err.strerror or err}"
+        ) from None
 
 
 def _stand_in_ca_files(
@@ -82,8 +95,11 @@ def _stand_in_ca_files(
             target = PurePosixPath(path).parent / ca_file
             normal = PurePosixPath(*_normalise(target.parts))
             if str(normal) in committed:
-                (root / normal).parent.mkdir(parents=True, exist_ok=True)
-                (root / normal).touch()
+                try:
+                    (root / normal).parent.mkdir(parents=True, exist_ok=True)
+                    (root / normal).touch()
+                except OSError:
+                    continue  # no stand-in: MC212 says the file is missing, which the user can see
 
 
 def _ca_files(path: Path) -> list[str]:
