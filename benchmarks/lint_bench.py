@@ -2,7 +2,7 @@
 
 Prints medians of alternating runs, peak memory and ratios; a script, not a test.
 
-    python benchmarks/lint_bench.py [--runs 7] [--profiles 10000]
+    python benchmarks/lint_bench.py [--runs 7] [--profiles 10000] [--long-line-profiles 2000]
 
 Needs check-jsonschema and yamllint next to mailcheck (`pip install -e '.[bench]'`).
 """
@@ -108,10 +108,40 @@ def report(title: str, samples: dict[str, list[Sample]]) -> None:
     print(f"  exit codes: {exit_codes}")
 
 
+def long_line_file(folder: Path, profiles: int) -> Path:
+    """One flow-style line of `profiles` profiles, each with findings (MC201, MC303): the
+    case where repeating the source line under every finding made output quadratic."""
+    body = ", ".join(
+        f"p{i}: {{protocol: smtp, host: smtp{i}.example.com, port: 465, security: starttls, "
+        f"auth: {{username: u{i}@example.com, password: pw-{i}}}}}"
+        for i in range(profiles)
+    )
+    path = folder / "one-line.mail.yaml"
+    path.write_text(f"version: 1\nprofiles: {{{body}}}\n", encoding="utf-8")
+    return path
+
+
+def output_size(mailcheck: str, path: Path) -> None:
+    """Bytes of output per format for the long-line file, against its own size."""
+    size = path.stat().st_size
+    print(f"\none line of profiles: {size / 1024:.0f} KiB of input")
+    print(f"  {'format':<8} {'output KiB':>11} {'output/input':>13} {'seconds':>8} {'peak MiB':>9}")
+    for output_format in ("text", "sarif", "json"):
+        start = time.perf_counter()
+        process = subprocess.Popen(
+            [mailcheck, "check", "--format", output_format, str(path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        out = process.stdout.read() if process.stdout is not None else b""
+        _, _, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        print(f"  {output_format:<8} {len(out) / 1024:>11.0f} {len(out) / size:>12.1f}x {elapsed:>8.2f} {usage.ru_maxrss / 1024:>9.1f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--profiles", type=int, default=10_000)
+    parser.add_argument("--long-line-profiles", type=int, default=2_000)
     args = parser.parse_args()
     mailcheck, cjs, yamllint = tool("mailcheck"), tool("check-jsonschema"), tool("yamllint")
     with tempfile.TemporaryDirectory(prefix="mailcheck-bench-") as tmp:
@@ -148,6 +178,7 @@ def main() -> None:
             "--version",
             measure({"mailcheck": [mailcheck, "--version"], "python -c pass": [sys.executable, "-c", "pass"]}, args.runs * 3),
         )
+        output_size(mailcheck, long_line_file(Path(tmp), args.long_line_profiles))
 
 
 if __name__ == "__main__":

@@ -27,7 +27,8 @@ from mailcheck.validator import Violation
 
 @dataclass
 class FileResult:
-    file: str  # as shown to the user
+    file: str  # as shown to the user (escaped where the name is not UTF-8, see text.display_path)
+    path: Path | None = None  # the file itself
     profiles: int = 0
     findings: list[Finding] = field(default_factory=list)
     document: Document | None = None
@@ -47,7 +48,7 @@ class FileResult:
 
 
 def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
-    result = FileResult(shown)
+    result = FileResult(shown, path)
     try:
         document = read_document(path)
     except UnreadableDocument as err:
@@ -68,7 +69,7 @@ def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
 def _lint_document(document: Document, shown: str, result: FileResult) -> list[Finding]:
     data = strip_extensions(document.data)
     violations = _without_typo_echoes(validator().violations(data))
-    findings = [_structural(v, document, shown, data) for v in violations]
+    findings = _structural_findings(violations, document, shown, data)
     profiles = data.get("profiles")
     if not isinstance(profiles, dict):
         return findings
@@ -145,9 +146,6 @@ def _structural(violation: Violation, document: Document, shown: str, data: dict
     path = violation.path
     on_key = violation.kind in ("unknown-key", "bad-name")
     target = path + (violation.key,) if on_key else path
-    secret = _secret_index(target)
-    if secret is not None and (secret < len(target) - 1 or not on_key):
-        return _in_secret(violation, document, shown, target[: secret + 1])
     # a missing key belongs to its mapping: point at the mapping's own key (e.g. the profile name)
     mark = document.locate(target, key=on_key or violation.kind == "missing")
     message = f"{dotted(target) or 'the file'}: {violation.message}"
@@ -157,6 +155,30 @@ def _structural(violation: Violation, document: Document, shown: str, data: dict
         return _at(mc102.RULE, shown, mark, target, message, mc102.hint_for(violation))
     message += _skipped_checks(violation)
     return _at(mc101.RULE, shown, mark, target, message, mc101.hint_for(violation, _value_at(data, path)))
+
+
+def _structural_findings(violations: list[Violation], document: Document, shown: str, data: dict) -> list[Finding]:
+    """One finding per violation, and one per broken password or token, whatever is wrong
+    inside it: that is not shown anyway."""
+    findings, secrets_seen = [], set()
+    for violation in violations:
+        field = _secret_field(violation)
+        if field is None:
+            findings.append(_structural(violation, document, shown, data))
+        elif field not in secrets_seen:
+            secrets_seen.add(field)
+            findings.append(_in_secret(violation, document, shown, field))
+    return findings
+
+
+def _secret_field(violation: Violation) -> tuple | None:
+    """The password or token field a violation lies inside (or is about the value of)."""
+    on_key = violation.kind in ("unknown-key", "bad-name")
+    target = violation.path + (violation.key,) if on_key else violation.path
+    secret = _secret_index(target)
+    if secret is None or (on_key and secret == len(target) - 1):
+        return None  # no secret, or an unknown key that merely looks like one (`pasword:`)
+    return target[: secret + 1]
 
 
 def _in_secret(violation: Violation, document: Document, shown: str, field: tuple) -> Finding:
@@ -171,7 +193,7 @@ def _in_secret(violation: Violation, document: Document, shown: str, field: tupl
         message = f"{name}: a secret reference takes `env` or `file` alone; it holds other keys (not shown)"
         return _at(mc102.RULE, shown, mark, field, message, mc102.SECRET_REFERENCE_HINT)
     if violation.kind == "pattern" and violation.path[-1:] == ("env",):
-        message = f"{name}: the environment variable name is not valid (the value is not shown)"
+        message = f"{name}: the environment variable name is not valid (not shown)"
         return _at(mc101.RULE, shown, mark, field, message, mc101.hint_for(violation, None))
     message = f"{name}: expected {{env: NAME}}, {{file: PATH}} or a \"${{NAME}}\" string (the value is not shown)"
     return _at(mc101.RULE, shown, mark, field, message, mc101.SECRET_REFERENCE_HINT)

@@ -21,7 +21,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 def fail(message: str) -> NoReturn:
     """A one-line error on stderr and exit code 2: for bad input, never a traceback."""
-    click.echo(f"mailcheck: error: {message}", err=True)
+    from mailcheck.text import visible
+
+    click.echo(f"mailcheck: error: {visible(message)}", err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -49,11 +51,17 @@ def cli() -> None:
 @click.option("--disable", multiple=True, metavar="ID", help="Turn a rule off (repeatable).")
 def check(paths: tuple[Path, ...], format_name: str | None, outputs: tuple[Output, ...], fail_on: str | None, config_path: Path | None, disable: tuple[str, ...]) -> None:
     """Check profile files; directories are searched for *.mail.yaml and *.mail.yml."""
+    from mailcheck.outputs import refuse_inputs
     from mailcheck.run import RunError, run_check
 
     try:
         targets = plan(format_name, outputs, default_format())
-        report, settings = run_check(list(paths) or [Path(".")], config_path=config_path, disable=disable)
+        report, settings = run_check(
+            list(paths) or [Path(".")],
+            config_path=config_path,
+            disable=disable,
+            before_check=lambda files: refuse_inputs(targets, files),
+        )
         emit(report, "check", targets, color=use_color(sys.stdout))
     except (RunError, OutputError) as err:
         fail(str(err))

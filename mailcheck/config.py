@@ -65,8 +65,17 @@ def _read_pyproject(path: Path) -> dict[str, Any]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read [tool.mailcheck]: {err}") from None
-    return data.get("tool", {}).get("mailcheck", {})
+        raise ConfigError(f"{path}: cannot read [tool.mailcheck]: {_one_line(err)}") from None
+    except RecursionError:  # arrays nested thousands deep
+        raise ConfigError(f"{path}: cannot read [tool.mailcheck]: the TOML nests too deep") from None
+    tool = data.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ConfigError(f"{path}: `tool` must be a table, so that [tool.mailcheck] can be read")
+    return tool.get("mailcheck", {})  # type: ignore[no-any-return]
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -82,16 +91,18 @@ def _read_yaml(path: Path) -> dict[str, Any]:
 def _parse(raw: Any, source: str) -> Settings:
     if not isinstance(raw, dict):
         raise ConfigError(f"{source}: the mailcheck settings must be a mapping")
-    unknown = sorted(set(raw) - set(KEYS))
+    unknown = sorted(str(k) for k in set(raw) - set(KEYS))
     if unknown:
         raise ConfigError(f"{source}: unknown setting {unknown[0]!r}; known: {', '.join(KEYS)}")
 
     disable = raw.get("disable", [])
-    if not isinstance(disable, list):
+    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
         raise ConfigError(f"{source}: `disable` must be a list of rule IDs")
     severity = raw.get("severity", {})
-    if not isinstance(severity, dict):
+    if not isinstance(severity, dict) or not all(isinstance(v, str) for v in severity.values()):
         raise ConfigError(f"{source}: `severity` must map rule IDs to error, warning or info")
+    if not isinstance(raw.get("fail-on", "error"), str):
+        raise ConfigError(f"{source}: fail-on must be error, warning or info")
     return Settings(
         disable=rule_ids(disable, source),
         severity={rule_id(k, source): parse_severity(v, f"{source}: severity of {k}") for k, v in severity.items()},

@@ -67,6 +67,7 @@ class Rule:
     doc: str
     check: Callable[..., Iterable[Finding]] | None = field(default=None, compare=False)
     stage: str = "lint"  # lint: offline; probe: reported by `mailcheck probe`
+    blocks_probe: bool = False  # a profile with this finding is not probed: its values are unsafe to send
 
     @property
     def summary(self) -> str:

@@ -136,6 +136,41 @@ class Document:
         return mark
 
 
+    def locate_character(self, path: tuple, index: int) -> Mark:
+        """Where character `index` of the text value at `path` is written, escapes and quotes
+        counted; the value's own position when that cannot be told (a folded scalar)."""
+        mark = self.locate(path)
+        if not 1 <= mark.line <= len(self.lines):
+            return mark
+        offset = _source_offset(self.lines[mark.line - 1][mark.column - 1 :], index)
+        return Mark(mark.line, mark.column + offset) if offset is not None else mark
+
+
+_ESCAPE_DIGITS = {"x": 2, "u": 4, "U": 8}
+
+
+def _source_offset(source: str, index: int) -> int | None:
+    """The offset in `source` (a scalar as written, from its start) of its `index`-th character."""
+    start = 0
+    while source[start : start + 1] in ("&", "!"):  # an anchor or a tag before the value
+        end = source.find(" ", start)
+        if end < 0:
+            return None
+        start = len(source) - len(source[end:].lstrip(" "))
+    quote = source[start : start + 1]
+    position = start + 1 if quote in ("'", '"') else start
+    for _ in range(index):
+        if position >= len(source) or (quote and source[position] == quote and not source.startswith(quote * 2, position)):
+            return None
+        if quote == '"' and source[position] == "\\":
+            position += 2 + _ESCAPE_DIGITS.get(source[position + 1 : position + 2], 0)
+        elif quote == "'" and source.startswith("''", position):
+            position += 2
+        else:
+            position += 1
+    return position if position < len(source) else None
+
+
 def read_document(path: Path) -> Document:
     """Load `path`; raise UnreadableDocument for anything that is not one YAML mapping."""
     text = _read_text(path)
@@ -371,11 +406,19 @@ class _Builder:
         self.decoded += 1
         in_secret, _ = self._secret_position()
         parent = self.stack[-1] if self.stack else None
-        frame = _Frame(container, event.anchor, self._child_path(), flow=bool(event.flow_style))
-        frame.start, frame.last_end, frame.in_secret = event.start_mark, event.end_mark, in_secret
         # where aliases inside are written matters if this container is a secret, or is
         # anchored (an alias to it may land under a secret key), or lies inside one that is
-        frame.collects = in_secret or bool(event.anchor) or (parent is not None and parent.collects)
+        collects = in_secret or bool(event.anchor) or (parent is not None and parent.collects)
+        frame = _Frame(
+            container,
+            event.anchor,
+            self._child_path(),
+            flow=bool(event.flow_style),
+            start=event.start_mark,
+            last_end=event.end_mark,
+            in_secret=in_secret,
+            collects=collects,
+        )
         self.stack.append(frame)
 
     def _child_path(self) -> tuple:
@@ -402,26 +445,26 @@ class _Builder:
         node = _Node(frame.value, frame.size, frame.height, spans if frame.anchor else ())
         self._attach(node, frame.anchor, frame.value.mark, end)
 
-    def _scalar(self, event: Any) -> None:
-        mark = _mark(event)
+    def _scalar(self, event: Any) -> None:  # the hot path: one call per key and value
+        start, end = event.start_mark, event.end_mark
+        mark = Mark(start.line + 1, start.column + 1)
         if self.scalar_spans is not None:
-            start, end = event.start_mark, event.end_mark
-            self.scalar_spans.append(((start.line + 1, start.column + 1), (end.line + 1, end.column + 1)))
+            self.scalar_spans.append(((mark.line, mark.column), (end.line + 1, end.column + 1)))
         self.decoded += 1
         parent = self.stack[-1] if self.stack else None
-        if parent is not None and isinstance(parent.value, MarkedMap) and parent.expect_key:
+        in_map = parent is not None and type(parent.value) is MarkedMap
+        if in_map and parent.expect_key:  # type: ignore[union-attr]
             self._check_tag(event, "str")
-            parent.key, parent.key_mark, parent.expect_key = event.value, mark, False
-            parent.last_end = event.end_mark
+            parent.key, parent.key_mark, parent.expect_key = event.value, mark, False  # type: ignore[union-attr]
+            parent.last_end = end  # type: ignore[union-attr]
             if event.anchor:
                 self.anchors[event.anchor] = _Node(event.value, 1, 1, (_span(event),))
             return
         value = self._scalar_value(event)
-        _, own_secret = self._secret_position()
-        if own_secret:  # inside a secret container, the container's span covers it
+        # a secret key's own value; inside a secret container, the container's span covers it
+        if in_map and not parent.in_secret and is_secret_key(parent.key):  # type: ignore[union-attr]
             self._record_secret(value, (_span(event),))
-        spans = (_span(event),) if event.anchor else ()
-        self._attach(_Node(value, 1, 1, spans), event.anchor, mark, event.end_mark)
+        self._attach(_Node(value, 1, 1, (_span(event),) if event.anchor else ()), event.anchor, mark, end)
 
     def _scalar_value(self, event: Any) -> Any:
         tag = event.tag
@@ -445,8 +488,10 @@ class _Builder:
         allowed = short in _EXPLICIT if expected is None else short == expected
         if short is not None and allowed:
             return short
-        raise UnreadableDocument(
-            "the tag is not supported" if len(tag) > 80 else f"the tag {tag} is not supported",
+        parent = self.stack[-1] if self.stack else None
+        in_secret = parent is not None and (parent.in_secret or (not parent.expect_key and self._secret_position()[0]))
+        raise UnreadableDocument(  # a tag written on a password may be the password: not named there
+            "the tag is not supported" if in_secret or len(tag) > 80 else f"the tag {tag} is not supported",
             "remove the tag: mailcheck reads plain YAML data and never runs code from tags",
             _mark(event),
         )
@@ -512,16 +557,7 @@ class _Builder:
             frame.merges.extend(self._merge_sources(value, mark))
             return
         if key in mapping:
-            first = mapping.key_marks[key]
-            self.problems.append(
-                LoadProblem(
-                    "MC002",
-                    f"the key {key!r} is repeated; it was first written on line {first.line}",
-                    f"remove one of the two {key!r} keys (YAML keeps only the last)",
-                    key_mark,
-                    frame.path + (key,),
-                )
-            )
+            self.problems.append(_repeated_key(frame, key, mapping.key_marks[key], key_mark))
         mapping[key] = value
         mapping.key_marks[key] = key_mark
         mapping.value_marks[key] = mark
@@ -556,6 +592,25 @@ class _Builder:
         assert self.scalar_spans is not None
         index = bisect.bisect_right(starts, position) - 1
         return index >= 0 and position < self.scalar_spans[index][1]
+
+def _repeated_key(frame: _Frame, key: str, first: Mark, again: Mark) -> LoadProblem:
+    if frame.in_secret:  # a key inside a password's value may be the password: never named
+        field = next(i for i, step in enumerate(frame.path) if isinstance(step, str) and is_secret_key(step))
+        return LoadProblem(
+            "MC002",
+            f"a key inside this secret value is repeated; it was first written on line {first.line} (not shown)",
+            "remove one of the two keys (YAML keeps only the last)",
+            again,
+            frame.path[: field + 1],
+        )
+    return LoadProblem(
+        "MC002",
+        f"the key {key!r} is repeated; it was first written on line {first.line}",
+        f"remove one of the two {key!r} keys (YAML keeps only the last)",
+        again,
+        frame.path + (key,),
+    )
+
 
 def _apply_merges(mapping: MarkedMap, sources: list[MarkedMap]) -> None:
     """Add merged keys the mapping does not set itself; earlier sources win (YAML merge spec)."""

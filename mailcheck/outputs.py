@@ -7,8 +7,10 @@ a command adds the options with `output_options(command)` and calls `emit(...)`.
 
 from __future__ import annotations
 
+import errno
 import os
-from collections.abc import Callable
+import stat
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -105,16 +107,42 @@ def plan(
     return (terminal or [Output(default_format, None)]) + files
 
 
+def refuse_inputs(outputs: list[Output], inputs: Iterable[Path]) -> None:
+    """OutputError when a report would be written over a file being checked (or read)."""
+    files = [o for o in outputs if o.path is not None]
+    if not files:
+        return
+    given = {os.path.realpath(p): p for p in inputs}
+    for output in files:
+        assert output.path is not None
+        target = os.path.realpath(output.path)
+        same = given.get(target) or next((p for p in given.values() if _same_file(p, output.path)), None)
+        if same is not None:
+            raise OutputError(f"--output {output} would overwrite {same}, which is being checked")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)  # a hard link is the same file under another name
+    except OSError:
+        return False
+
+
 def emit(report: Any, command: str, outputs: list[Output], *, color: bool) -> None:
-    """Render `report` once per output: the terminal first, then each file, replaced atomically."""
+    """Render `report` once per output: the terminal first, then each file. A file that
+    cannot be written does not stop the others; the failures are one OutputError after."""
+    failures: list[str] = []
     for output in sorted(outputs, key=lambda o: o.path is not None):
-        text = _renderer(output.format, command)(
-            report, color=color and output.path is None
-        )
+        text = _renderer(output.format, command)(report, color=color and output.path is None)
         if output.path is None:
             click.echo(text, nl=False, color=True)
-        else:
-            write_atomic(output.path, text)
+            continue
+        try:
+            write_report(output.path, text)
+        except OutputError as err:
+            failures.append(str(err))
+    if failures:
+        raise OutputError("; ".join(failures))
 
 
 def _renderer(format_name: str, command: str) -> Callable[..., str]:
@@ -128,28 +156,70 @@ def _renderer(format_name: str, command: str) -> Callable[..., str]:
         ) from None
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` so readers see the old file or the new one, never half of it."""
+def write_report(path: Path, text: str) -> None:
+    """Write a report to `path` without harming what is there.
+
+    A regular file (or nothing yet) is replaced atomically; a character device or FIFO
+    (`/dev/null`, `/dev/stdout`, a pipe to another program) is written to as a stream and
+    never replaced; a symlink is followed and its target handled so, never replaced itself.
+    Anything else (a directory, a socket, a block device) is refused.
+    """
+    data = text.encode("utf-8", "backslashreplace")
+    target = Path(os.path.realpath(path))
+    try:
+        info = target.stat()
+    except FileNotFoundError:
+        info = None
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
+    if info is None or stat.S_ISREG(info.st_mode):
+        _replace_atomically(path, target, data, info)
+    elif stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
+        _write_stream(path, target, data)
+    else:
+        kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file, device or FIFO"
+        raise OutputError(f"cannot write {path}: it is {kind}")
+
+
+def _replace_atomically(shown: Path, target: Path, data: bytes, info: os.stat_result | None) -> None:
+    """Readers see the old file or the new one, never half of it; no temporary file stays."""
     import tempfile  # only when a file is written: keeps `mailcheck --version` quick
 
-    folder = path.parent if str(path.parent) else Path(".")
+    mode = stat.S_IMODE(info.st_mode) if info is not None else _default_mode()
+    temp: str | None = None
     try:
-        mode = path.stat().st_mode & 0o7777 if path.exists() else _default_mode()
-        fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as err:
-        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(
-            temp, mode
-        )  # mkstemp makes 0600; a report is as readable as any new file
-        os.replace(temp, path)
+        os.chmod(temp, mode)  # mkstemp makes 0600; a report is as readable as any new file
+        os.replace(temp, target)
+        temp = None
     except OSError as err:
-        Path(temp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
+        raise OutputError(f"cannot write {shown}: {err.strerror or err}") from None
+    finally:
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
+
+
+def _write_stream(shown: Path, target: Path, data: bytes) -> None:
+    """Write to a device or FIFO in place. A FIFO nobody reads would block the open forever:
+    it is opened without blocking, which fails at once in that case."""
+    import fcntl
+
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+    except OSError as err:
+        reason = "no process is reading it" if err.errno == errno.ENXIO else err.strerror or str(err)
+        raise OutputError(f"cannot write {shown}: {reason}") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:  # closes fd whatever happens next
+            fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+            handle.write(data)
+    except OSError as err:
+        raise OutputError(f"cannot write {shown}: {err.strerror or err}") from None
 
 
 def _default_mode() -> int:

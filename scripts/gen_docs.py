@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the source tree's mailcheck, installed or not
 
 from mailcheck.docs import RULES_DOC, rules_markdown
-from mailcheck.outputs import write_atomic
+from mailcheck.outputs import write_report as write_atomic
 from mailcheck.rules import all_rules
 
 

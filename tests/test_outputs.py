@@ -15,20 +15,7 @@ def test_text_on_the_terminal_and_sarif_and_gitlab_in_files_from_one_run(
     tmp_path: Path,
 ) -> None:
     write(repo(tmp_path), "app.mail.yaml", BAD)
-    result = mailcheck(
-        tmp_path,
-        "check",
-        "app.mail.yaml",
-        "--output",
-        "sarif:out/mailcheck.sarif",
-        "--output",
-        "gitlab:gl-code-quality.json",
-    )
-    (tmp_path / "out").mkdir()  # the folder was missing on the first try:
-    assert result.exit_code == 2 and result.stderr.startswith(
-        "mailcheck: error: cannot write out/mailcheck.sarif"
-    )
-    result = mailcheck(
+    result = mailcheck(  # the folder `out` does not exist yet: it is created
         tmp_path,
         "check",
         "app.mail.yaml",
@@ -145,3 +132,117 @@ def test_every_check_format_can_be_an_output(tmp_path: Path) -> None:
     assert mailcheck(tmp_path, "check", "app.mail.yaml", *args).exit_code == 1
     for name in FORMATS:
         assert (tmp_path / f"report.{name}").stat().st_size > 0, name
+
+
+# -- reports never harm what is at the path ----------------------------------------------
+
+
+def _null_device(folder: Path) -> Path:
+    """A character device to write to: a private node for /dev/null where we may make one
+    (as root, as in CI: a regression then cannot replace the machine's /dev/null), else
+    /dev/null itself (which only root could replace)."""
+    node = folder / "null"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o666, os.makedev(1, 3))
+    except (PermissionError, AttributeError):
+        return Path("/dev/null")
+    return node
+
+
+def test_a_character_device_is_written_to_never_replaced(tmp_path: Path) -> None:
+    # before: as root, `--output json:/dev/null` made /dev/null a regular file
+    write(repo(tmp_path), "app.mail.yaml", BAD)
+    device = _null_device(tmp_path)
+    before = os.stat(device)
+    result = mailcheck(tmp_path, "check", "app.mail.yaml", "--output", f"json:{device}")
+    assert result.exit_code == 1, result.stderr
+    after = os.stat(device)
+    assert stat.S_ISCHR(after.st_mode) and after.st_rdev == before.st_rdev and after.st_ino == before.st_ino
+
+
+def test_a_fifo_is_written_as_a_stream_and_stays_a_fifo(tmp_path: Path) -> None:
+    import threading
+
+    write(repo(tmp_path), "app.mail.yaml", BAD)
+    fifo = tmp_path / "report.pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    result = mailcheck(tmp_path, "check", "app.mail.yaml", "--output", f"json:{fifo.name}")
+    reader.join(timeout=10)
+    assert result.exit_code == 1, result.stderr
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    assert json.loads(received[0])["summary"]["errors"] == 2
+
+
+def test_a_fifo_nobody_reads_is_an_error_at_once_and_the_other_reports_are_written(tmp_path: Path) -> None:
+    write(repo(tmp_path), "app.mail.yaml", BAD)
+    os.mkfifo(tmp_path / "nobody.pipe")
+    result = mailcheck(
+        tmp_path, "check", "app.mail.yaml", "--output", "json:nobody.pipe", "--output", "sarif:report.sarif"
+    )
+    assert result.exit_code == 2
+    assert result.stderr == "mailcheck: error: cannot write nobody.pipe: no process is reading it\n"
+    assert json.loads((tmp_path / "report.sarif").read_text())["version"] == "2.1.0"
+    assert stat.S_ISFIFO((tmp_path / "nobody.pipe").lstat().st_mode)
+
+
+def test_a_symlink_is_written_through_and_stays_a_symlink(tmp_path: Path) -> None:
+    write(repo(tmp_path), "app.mail.yaml", BAD)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "real.json").write_text("old")
+    (tmp_path / "latest.json").symlink_to("reports/real.json")
+    result = mailcheck(tmp_path, "check", "app.mail.yaml", "--output", "json:latest.json")
+    assert result.exit_code == 1
+    assert (tmp_path / "latest.json").is_symlink()
+    assert os.readlink(tmp_path / "latest.json") == "reports/real.json"
+    assert json.loads((tmp_path / "reports" / "real.json").read_text())["summary"]["errors"] == 2
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == ["real.json"]  # no temp left
+
+
+@pytest.mark.parametrize("given", ["app.mail.yaml", "./app.mail.yaml", "link.mail.yaml", "hardlink.yaml"])
+def test_a_report_over_a_checked_file_is_refused_before_checking(tmp_path: Path, given: str) -> None:
+    profile = write(repo(tmp_path), "app.mail.yaml", BAD)
+    (tmp_path / "link.mail.yaml").symlink_to("app.mail.yaml")
+    os.link(profile, tmp_path / "hardlink.yaml")
+    original = profile.read_bytes()
+    result = mailcheck(tmp_path, "check", "app.mail.yaml", "--output", f"json:{given}")
+    assert result.exit_code == 2
+    assert result.stdout == ""  # refused before anything was checked or printed
+    assert result.stderr.startswith(f"mailcheck: error: --output json:{Path(given)} would overwrite app.mail.yaml")
+    assert profile.read_bytes() == original
+
+
+def test_a_report_over_the_settings_file_is_refused(tmp_path: Path) -> None:
+    write(repo(tmp_path), "app.mail.yaml", BAD)
+    write(tmp_path, ".mailcheck.yaml", "disable: [MC203]\n")
+    result = mailcheck(tmp_path, "check", "app.mail.yaml", "--output", "json:.mailcheck.yaml")
+    assert result.exit_code == 2
+    assert (tmp_path / ".mailcheck.yaml").read_text() == "disable: [MC203]\n"
+
+
+def test_a_report_over_a_probed_file_is_refused(tmp_path: Path) -> None:
+    write(repo(tmp_path), "app.mail.yaml", BAD)
+    result = mailcheck(tmp_path, "probe", "app.mail.yaml", "--output", "junit:app.mail.yaml")
+    assert result.exit_code == 2 and "would overwrite app.mail.yaml" in result.stderr
+    assert (tmp_path / "app.mail.yaml").read_text().startswith("version: 1")
+
+
+def test_missing_folders_are_created_and_one_failure_does_not_stop_the_others(tmp_path: Path) -> None:
+    # before: `--output junit:reports/j.xml` without reports/ failed the run, no report written
+    write(repo(tmp_path), "app.mail.yaml", BAD)
+    (tmp_path / "blocked").write_text("a file where a folder is wanted")
+    result = mailcheck(
+        tmp_path,
+        "check",
+        "app.mail.yaml",
+        "--output", "junit:reports/ci/j.xml",
+        "--output", "sarif:blocked/s.sarif",
+        "--output", "gitlab:gl.json",
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "cannot write blocked/s.sarif" in result.stderr
+    assert (tmp_path / "reports" / "ci" / "j.xml").read_text().startswith("<?xml")
+    assert json.loads((tmp_path / "gl.json").read_text())
+    assert not [p for p in tmp_path.rglob("*.tmp")]

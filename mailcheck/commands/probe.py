@@ -45,7 +45,7 @@ def probe(
     Exit code 0 when every probed profile passes, 1 when one fails, 2 for a usage error.
     """
     from mailcheck.cli import EXIT_FINDINGS, EXIT_OK, default_format, fail, use_color
-    from mailcheck.outputs import OutputError, emit, plan
+    from mailcheck.outputs import OutputError, emit, plan, refuse_inputs
     from mailcheck.probe.options import ProbeOptions
     from mailcheck.probe.resolve import Nameserver
     from mailcheck.probe.runner import run_probe
@@ -69,8 +69,9 @@ def probe(
             config_path=config_path,
             on_start=progress.start,
             on_result=progress.advance,
+            before_check=lambda files: refuse_inputs(targets, files),
         )
-    except RunError as err:
+    except (RunError, OutputError) as err:
         fail(str(err))
     finally:
         progress.finish()

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from mailcheck.findings import Finding
+from mailcheck.text import visible
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Workflow-command escaping, after making control characters visible: the log viewer
+    would render an ESC sequence from a server reply as colour or cursor movement."""
+    return visible(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
 def _property(text: str) -> str:

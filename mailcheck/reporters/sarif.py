@@ -9,6 +9,7 @@ files; partialFingerprints come from `mailcheck.locations` and ignore line numbe
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -45,20 +46,19 @@ def render(report: Any, command: str, root: Path | None = None) -> str:
     rules = list(all_rules().values())
     index = {rule.id: i for i, rule in enumerate(rules)}
     findings: list[Finding] = list(report.findings)
-    paths = [repo_path(f.file, root) for f in findings]
-    prints = fingerprints(
-        findings,
-        [p if p is not None else f.file for p, f in zip(paths, findings, strict=True)],
-    )
+    real_paths = [_real_path(report, f) for f in findings]
+    paths = [repo_path(real, root) for real in real_paths]
+    # as GitLab's, from the shown names: one identity per finding in both reports
+    prints = fingerprints(findings, [repo_path(f.file, root) or f.file for f in findings])
     run = {
         "tool": {"driver": _driver(rules)},
         # one category per command, so check and probe uploads do not replace each other's alerts
         "automationDetails": {"id": f"mailcheck/{command}/"},
-        "originalUriBaseIds": {BASE_ID: {"uri": root.as_uri() + "/"}},
+        "originalUriBaseIds": {BASE_ID: {"uri": "file://" + _uri(str(root)) + "/"}},
         "columnKind": "unicodeCodePoints",
         "results": [
-            _result(f, index[f.rule], path, fp, _snippet(report, f))
-            for f, path, fp in zip(findings, paths, prints, strict=True)
+            _result(f, index[f.rule], _artifact(real, path), fp, _snippet(report, f))
+            for f, real, path, fp in zip(findings, real_paths, paths, prints, strict=True)
         ],
     }
     log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -92,20 +92,20 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
+def _artifact(real: str, path: str | None) -> dict[str, Any]:
+    """Relative to SRCROOT inside the repository, an absolute file URI outside it."""
+    if path is not None:
+        return {"uri": _uri(path), "uriBaseId": BASE_ID}
+    return {"uri": "file://" + _uri(os.path.abspath(real))}
+
+
 def _result(
     finding: Finding,
     rule_index: int,
-    path: str | None,
+    artifact: dict[str, Any],
     fingerprint: str,
     snippet: str | None,
 ) -> dict[str, Any]:
-    artifact: dict[str, Any] = (
-        {"uri": quote(path)}
-        if path is not None
-        else {"uri": Path(finding.file).resolve().as_uri()}
-    )
-    if path is not None:
-        artifact["uriBaseId"] = BASE_ID
     region: dict[str, Any] = {"startLine": finding.line, "startColumn": finding.column}
     if snippet is not None:
         region["snippet"] = {"text": snippet}
@@ -120,6 +120,19 @@ def _result(
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": {"profile": finding.profile, "path": finding.path},
     }
+
+
+def _real_path(report: Any, finding: Finding) -> str:
+    """The finding's file as the file system names it (which may not be UTF-8)."""
+    result_for = getattr(report, "result_for", None)
+    result = result_for(finding.file) if result_for is not None else None
+    return str(result.path) if result is not None and result.path is not None else finding.file
+
+
+def _uri(path: str) -> str:
+    """A URI reference for a file name: its bytes percent-encoded (RFC 3986), so a name
+    that is not UTF-8 still names the right file."""
+    return quote(os.fsencode(path))
 
 
 def _snippet(report: Any, finding: Finding) -> str | None:

@@ -57,17 +57,17 @@ _STATUS = {"ok": ("PASS", "32"), "warning": ("WARN", "33"), "failed": ("FAIL", "
 def probe_line(result: Any, width: int, *, color: bool) -> str:
     """One profile: status, name, where, mode, TLS, certificate, AUTH, login, time."""
     word, code = _STATUS[result.status]
-    fields = [_paint(word, "1;" + code, color), result.profile.ljust(width), f"{result.protocol} {result.host}:{result.port} {result.security}"]
+    fields = [_paint(word, "1;" + code, color), result.profile.ljust(width), f"{result.protocol} {visible(result.host)}:{result.port} {result.security}"]
     if result.tls is not None:
         fields.append(f"TLS {result.tls.version}")
         if result.tls.certificate is not None:
             fields.append(f"cert {result.tls.certificate.days_left} days left")
-    if result.auth_mechanisms is not None:
-        fields.append("AUTH " + ", ".join(result.auth_mechanisms) if result.auth_mechanisms else "no AUTH")
+    if result.auth_mechanisms is not None:  # what the server advertised: shown escaped
+        fields.append("AUTH " + visible(", ".join(result.auth_mechanisms)) if result.auth_mechanisms else "no AUTH")
     if result.login != "not configured":
         fields.append(f"login {result.login}")
     if result.test_message is not None:
-        fields.append(f"test message {result.test_message.reply}")
+        fields.append(f"test message {visible(result.test_message.reply)}")
     fields.append(f"{result.seconds:.2f}s")
     return "  ".join(fields)
 
@@ -104,7 +104,7 @@ def render_probe(report: Any, *, color: bool = False) -> str:
             lines.append(_probe_details(report, result, color=color))
     for skipped in report.not_probed:
         where = f"{skipped.profile} ({skipped.file})" if skipped.profile else skipped.file
-        lines.append(f"{_paint('SKIP', '1;31', color)}  {where}: not probed: {skipped.reason}")
+        lines.append(f"{_paint('SKIP', '1;31', color)}  {visible(where)}: not probed: {visible(skipped.reason)}")
     if lines:
         blocks.append("\n".join(lines))
     blocks.append(probe_summary_line(report))

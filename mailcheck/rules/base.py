@@ -34,6 +34,20 @@ class ProfileContext:
             hint=hint,
         )
 
+    def finding_at_character(self, rule: Rule, keys: tuple[str, ...], index: int, message: str, hint: str) -> Finding:
+        """A finding at character `index` of the text value `keys`, as written in the file."""
+        path = ("profiles", self.profile.name, *keys)
+        mark = self.document.locate_character(path, index)
+        return rule.finding(
+            file=self.file,
+            line=mark.line,
+            column=mark.column,
+            profile=self.profile.name,
+            path=path,
+            message=message,
+            hint=hint,
+        )
+
     def first_written(self, *candidates: tuple[str, ...]) -> tuple[str, ...]:
         """The first of several keys that the profile writes itself, to point a finding at."""
         for keys in candidates:

@@ -98,4 +98,7 @@ def hint_for(violation: Violation) -> str:
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     if close:
         return f"did you mean {close[0]!r}?"
+    foreign_close = difflib.get_close_matches(key.lower().replace("-", "_"), list(FOREIGN_KEYS), n=1, cutoff=0.8)
+    if foreign_close and "protocol" in allowed:  # a misspelt setting of a profile (`pasword`)
+        return f"did you mean {FOREIGN_KEYS[foreign_close[0]]}?"
     return f"allowed keys here: {', '.join(allowed)}"

@@ -38,15 +38,18 @@ from collections.abc import Iterator
 
 from mailcheck.hosts import host_problem
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.mc213_control_character import control_character
 
-RULE = Rule("MC209", "invalid-host", Severity.ERROR, __doc__)
+RULE = Rule("MC209", "invalid-host", Severity.ERROR, __doc__, blocks_probe=True)
 
 
 @RULE.checks
 def check(ctx: ProfileContext) -> Iterator[Finding]:
     for keys in (("host",), ("tls", "server_name")):
         value = ctx.profile.setting(*keys)
-        problem = host_problem(value) if isinstance(value, str) else None
+        if not isinstance(value, str) or control_character(value) is not None:
+            continue  # MC213 reports control characters, at the character
+        problem = host_problem(value)
         if problem is not None:
             message, hint = problem
             yield ctx.finding(RULE, keys, f"{'.'.join(keys)}: {message}", hint)

@@ -34,8 +34,9 @@ from collections.abc import Iterator
 
 from mailcheck.addresses import address_problem
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.mc213_control_character import control_character
 
-RULE = Rule("MC401", "invalid-address", Severity.ERROR, __doc__)
+RULE = Rule("MC401", "invalid-address", Severity.ERROR, __doc__, blocks_probe=True)
 ADDRESS_FIELDS = (("from", "address"), ("test", "send_to"))
 
 
@@ -43,8 +44,8 @@ ADDRESS_FIELDS = (("from", "address"), ("test", "send_to"))
 def check(ctx: ProfileContext) -> Iterator[Finding]:
     for keys in ADDRESS_FIELDS:
         address = ctx.profile.setting(*keys)
-        if not isinstance(address, str):
-            continue
+        if not isinstance(address, str) or control_character(address) is not None:
+            continue  # MC213 reports control characters, at the character
         problem = address_problem(address)
         if problem is None:
             continue

@@ -127,3 +127,72 @@ def test_checking_never_changes_the_file(invoke, write) -> None:
     invoke("check", "a.mail.yaml")
     assert path.read_bytes() == original
     assert path.stat().st_mtime_ns == before
+
+
+def test_a_large_plain_file_is_not_taken_for_a_yaml_bomb(tmp_path: Path) -> None:
+    # before: the alias bound counted each node once per enclosing level, so 20,000-30,000
+    # plain profiles (no alias at all) were refused as a YAML bomb
+    from mailcheck.loader import MAX_FILE_BYTES, read_document
+
+    body = "".join(
+        f"  p{i}: {{protocol: smtp, host: h{i}.example.com, security: tls, auth: {{username: u{i}, password: {{env: PW}}}}}}\n"
+        for i in range(50_000)
+    )
+    path = tmp_path / "many.mail.yaml"
+    path.write_text("version: 1\nprofiles:\n" + body, encoding="utf-8")
+    assert path.stat().st_size < MAX_FILE_BYTES
+    assert len(read_document(path).data["profiles"]) == 50_000
+
+
+def test_aliases_that_repeat_a_little_are_fine_and_a_bomb_is_refused_early(tmp_path: Path) -> None:
+    from mailcheck.loader import UnreadableDocument, read_document
+
+    shared = "x-base: &base {protocol: smtp, host: h.example.com, security: tls}\n"
+    profiles = "".join(f"  p{i}: *base\n" for i in range(5_000))
+    fine = tmp_path / "fine.mail.yaml"
+    fine.write_text(shared + "version: 1\nprofiles:\n" + profiles, encoding="utf-8")
+    assert len(read_document(fine).data["profiles"]) == 5_000
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 9)]
+    bomb = tmp_path / "bomb.mail.yaml"
+    bomb.write_text("version: 1\nx-bomb:\n" + "".join(f"  {line}\n" for line in levels) + "profiles: {}\n")
+    with pytest.raises(UnreadableDocument) as refused:
+        read_document(bomb)
+    assert "YAML bomb" in refused.value.problem.hint
+    expanded = int(refused.value.problem.message.split(" nodes")[0].split()[-1].replace(",", ""))
+    assert expanded < 1_000_000  # counted, not built: refused long before its 10**9 nodes
+
+
+@pytest.mark.parametrize(
+    "name",
+    [b"caf\xe9.mail.yaml", b"two\nlines.mail.yaml", b"esc\x1b[31m.mail.yaml"],
+    ids=["latin-1 byte", "newline", "escape sequence"],
+)
+def test_any_file_name_works_in_every_format(invoke, tmp_path: Path, name: bytes) -> None:
+    # before: a name that is not UTF-8 gave a traceback in sarif, gitlab and --output
+    path = os.fsdecode(tmp_path / os.fsdecode(name))
+    Path(path).write_text(GOOD_PROFILE.replace("port: 587", "port: 465"), encoding="utf-8")
+    for output_format in ("text", "json", "github", "sarif", "gitlab", "junit"):
+        result = invoke("check", "--format", output_format, ".")
+        assert result.exit_code == 1, (output_format, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert "\x1b" not in result.stdout and "\udce9" not in result.stdout
+        if output_format == "text":
+            shown = result.stdout.splitlines()[0]
+            assert shown.startswith(name.decode("ascii", "replace").split("\n")[0][:3])
+            assert shown.count(".mail.yaml:") == 1  # one line: the name cannot forge another
+    result = invoke("check", ".", "--output", "sarif:out.sarif")
+    assert result.exit_code == 1 and (tmp_path / "out.sarif").is_file()
+    assert not list(tmp_path.glob(".*.tmp"))
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in __import__("json").loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]]
+    from urllib.parse import unquote_to_bytes
+
+    assert {unquote_to_bytes(u) for u in uris} == {name}  # the URI names the file's real bytes
+
+
+def test_control_characters_from_a_file_never_reach_the_terminal(invoke, write) -> None:
+    write("a.mail.yaml", 'version: 1\nprofiles:\n  "\\e[2J\\e[31mnice":\n    protocol: smtp\n    host: "h\\e]0;x\\a"\n    security: tls\n')
+    result = invoke("check", "a.mail.yaml")
+    assert result.exit_code == 1
+    assert not any(c in result.stdout for c in "\x1b\x07")
+    assert "\\x1b[2J" in result.stdout

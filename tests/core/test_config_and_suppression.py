@@ -107,3 +107,56 @@ def test_broken_pyproject_is_a_one_line_error(invoke, write) -> None:
     result = invoke("check", "ok.mail.yaml")
     assert result.exit_code == 2
     assert result.stderr.startswith("mailcheck: error: ") and result.stderr.count("\n") == 1
+
+
+def test_a_directive_inside_a_quoted_value_suppresses_nothing(invoke, write) -> None:
+    # before: the text of a value was read as a comment, so a value could switch checks off
+    text = relay().replace(
+        "    from:", '    description: "see wiki#mailcheck: disable-file MC205 -- on the wiki"\n    from:'
+    )
+    write("r.mail.yaml", text)
+    assert invoke("check", "--format", "json", "r.mail.yaml").rules == ["MC205"]
+
+
+def test_a_directive_inside_a_block_scalar_suppresses_nothing(invoke, write) -> None:
+    text = relay().replace(
+        "    from:", "    description: |\n      notes\n      # mailcheck: disable-file MC205\n    from:"
+    )
+    write("r.mail.yaml", text)
+    assert invoke("check", "--format", "json", "r.mail.yaml").rules == ["MC205"]
+
+
+def test_a_real_comment_after_a_value_holding_a_hash_still_suppresses(invoke, write) -> None:
+    text = relay("  # mailcheck: disable-line MC205").replace(
+        "    security: none", '    description: "a # b"\n    security: none'
+    )
+    write("r.mail.yaml", text)
+    assert invoke("check", "--format", "json", "r.mail.yaml").rules == []
+
+
+def test_every_malformed_config_shape_is_a_one_line_error(invoke, write) -> None:
+    # before: `tool = "x"` and deeply nested arrays gave a traceback
+    write("ok.mail.yaml", GOOD_PROFILE)
+    for text in [
+        'tool = "x"\n',
+        "[tool.mailcheck]\ndisable = " + "[" * 3000 + "]" * 3000 + "\n",
+        "[tool.mailcheck]\ndisable = [[1]]\n",
+        "[tool.mailcheck]\ndisable = 5\n",
+        "[tool.mailcheck]\nseverity = {MC201 = [1]}\n",
+        "[tool.mailcheck]\nfail-on = 3\n",
+        "tool = [1, 2]\n",
+    ]:
+        write("pyproject.toml", text)
+        result = invoke("check", "--config", "pyproject.toml", "ok.mail.yaml")
+        assert result.exit_code == 2, text
+        assert "Traceback" not in result.stderr
+        assert result.stderr.startswith("mailcheck: error: ") and result.stderr.count("\n") == 1, result.stderr
+
+
+def test_every_malformed_yaml_config_shape_is_a_one_line_error(invoke, write) -> None:
+    write("ok.mail.yaml", GOOD_PROFILE)
+    for text in ["disable: [{a: b}]\n", "severity: {MC201: [error]}\n", "fail-on: {x: 1}\n", "disable: MC201\n"]:
+        write(".mailcheck.yaml", text)
+        result = invoke("check", "ok.mail.yaml")
+        assert result.exit_code == 2, text
+        assert result.stderr.startswith("mailcheck: error: ") and result.stderr.count("\n") == 1, result.stderr

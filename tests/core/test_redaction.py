@@ -34,3 +34,33 @@ def test_values_under_secret_keys_are_collected_wherever_they_are_written() -> N
     collect_written_secrets(document, redact)
     text = redact("inline-one misplaced-two 918273645 TOKEN ${FROM_ENV}")
     assert text == "**** **** **** TOKEN ${FROM_ENV}"  # references are not secrets
+
+
+def test_a_secret_the_probe_sends_is_masked_in_every_form_a_server_could_echo() -> None:
+    import base64
+    from urllib.parse import quote
+
+    secret = "p@ss word/ü+1"
+    redact = Redactor()
+    redact.add_secret(secret)
+    raw = secret.encode()
+    echoes = [
+        secret,
+        quote(secret, safe=""),
+        raw.hex(),
+        raw.hex().upper(),
+        base64.b64encode(raw).decode(),
+        base64.b64encode(raw).decode().rstrip("="),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+    ]
+    for echo in echoes:
+        assert redact(f"535 5.7.8 bad credentials {echo} rejected") == "535 5.7.8 bad credentials **** rejected", echo
+
+
+def test_many_secrets_are_each_masked_whole_and_longest_first() -> None:
+    redact = Redactor()
+    values = [f"secret-{n:05d}" for n in range(5000)] + ["secret-00001-and-more"]
+    for value in values:
+        redact.add(value)
+    text = " ".join(reversed(values))
+    assert redact(text) == " ".join(["****"] * len(values))

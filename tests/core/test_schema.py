@@ -1,8 +1,12 @@
 """The published schema is generated from the models, and the linter agrees with it.
 
 `mailcheck check` validates with its own compiled reading of the schema (fast start-up);
-these tests hold it to the same verdicts as the `jsonschema` package, on the examples,
-on the broken fixtures and on generated documents.
+these tests hold it to the same verdicts as two independent validators, on the examples,
+on the broken fixtures and on generated documents: the `jsonschema` package, and
+jsonschema-rs, which reads `pattern` as ECMA-262 does, as JSON Schema says (2020-12 core,
+section 6.4) and as editors do. The Python package does not: its `$` also matches before a
+final newline, and it lets NaN through every bound (JSON has no NaN); on documents that
+hold such values, jsonschema-rs alone is the reference.
 """
 
 from __future__ import annotations
@@ -10,7 +14,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import math
+
 import jsonschema
+import jsonschema_rs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_FILE = ROOT / "schemas" / "mailcheck.schema.json"
 PUBLISHED = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 REFERENCE = jsonschema.Draft202012Validator(PUBLISHED, format_checker=None)
+ECMA_REFERENCE = jsonschema_rs.Draft202012Validator(PUBLISHED, validate_formats=False)
 OURS = SchemaValidator(PUBLISHED)
 
 
@@ -50,11 +58,26 @@ def profile_files() -> list[Path]:
     return [f for f in files if not f.name.startswith("mc001-")]
 
 
+def _python_regex_or_nan_matters(node: object) -> bool:
+    """Whether `node` holds what the `jsonschema` package misjudges: a text ending in a
+    newline (its `$`), or a non-finite number."""
+    if isinstance(node, dict):
+        return any(_python_regex_or_nan_matters(k) or _python_regex_or_nan_matters(v) for k, v in node.items())
+    if isinstance(node, list):
+        return any(_python_regex_or_nan_matters(v) for v in node)
+    if isinstance(node, float):
+        return not math.isfinite(node)
+    return isinstance(node, str) and node.endswith("\n")
+
+
 def agree(data: object) -> None:
     document = strip_extensions(data) if isinstance(data, dict) else data
-    reference_valid = REFERENCE.is_valid(document)
     our_violations = OURS.violations(document)
-    assert reference_valid == (not our_violations), (reference_valid, our_violations, document)
+    ecma_valid = ECMA_REFERENCE.is_valid(document)
+    assert ecma_valid == (not our_violations), ("jsonschema-rs", ecma_valid, our_violations, document)
+    if not _python_regex_or_nan_matters(document):
+        reference_valid = REFERENCE.is_valid(document)
+        assert reference_valid == (not our_violations), ("jsonschema", reference_valid, our_violations, document)
 
 
 @pytest.mark.parametrize("path", profile_files(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -78,9 +101,10 @@ VALID_PROFILE = {
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-5, 70000), st.sampled_from([0.0, 1.2, 587.0, 10.5, 300.5, 300.0]),
     st.sampled_from(["smtp", "imap", "pop3", "smtpx", "tls", "starttls", "none", "ssl", "1.2", "1.0", "",
-                     "x@example.com", "${PW}", "auto", "xoauth2", "plain", "cram-md5", "587"]),
+                     "x@example.com", "${PW}", "auto", "xoauth2", "plain", "cram-md5", "587", "smtp\n", "${PW}\n"]),
+    st.sampled_from([math.nan, math.inf, -math.inf]),
     st.sampled_from([{"env": "PW"}, {"env": "1BAD"}, {"env": ""}, {"file": "pw.txt"}, {"file": ""},
-                     {"env": "A", "file": "b"}, {}, []]),
+                     {"env": "A", "file": "b"}, {}, [], {"env": "PW\n"}]),
 )  # fmt: skip
 edit_paths = [(k,) for k in VALID_PROFILE] + [
     (k, sub) for k, v in VALID_PROFILE.items() if isinstance(v, dict) for sub in v
@@ -113,7 +137,7 @@ def documents(draw: st.DrawFn) -> dict:
     for edit in draw(st.lists(edits, max_size=3)):
         apply_edit(profile, edit)
     document: dict = {"version": draw(st.sampled_from([1, 1, 1, 2, "1", True, 1.0])), "profiles": {}}
-    document["profiles"][draw(st.sampled_from(["ok", "a.b-c_d", "bad name", "-x", "x" * 65]))] = profile
+    document["profiles"][draw(st.sampled_from(["ok", "a.b-c_d", "bad name", "-x", "x" * 65, "app\n"]))] = profile
     for extra in draw(st.lists(st.sampled_from(["x-anchor", "extra", "drop-version", "drop-profiles"]), max_size=2)):
         if extra.startswith("drop-"):
             document.pop(extra[5:], None)
@@ -129,9 +153,10 @@ def test_tool_and_jsonschema_agree_on_generated_documents(document: dict) -> Non
 
 
 SINGLE_VALUES = [
-    None, True, False, -1, 0, 1, 25, 587, 65535, 65536, 0.0, 1.2, 587.0, 300.0, 300.5, "", "smtp", "imap",
+    None, True, False, -1, 0, 1, 25, 587, 65535, 65536, 0.0, 1.2, 587.0, 300.0, 300.5, math.nan, math.inf, "", "smtp", "imap",
     "smtpx", "tls", "none", "ssl", "1.2", "1.0", "587", "${PW}", "xoauth2", "cram-md5",
-    {"env": "PW"}, {"env": "1BAD"}, {"env": ""}, {"file": "pw.txt"}, {"file": ""}, {}, [],
+    {"env": "PW"}, {"env": "1BAD"}, {"env": ""}, {"env": "PW\n"}, {"file": "pw.txt"}, {"file": ""}, {}, [],
+    "smtp\n", "${PW}\n",
 ]  # fmt: skip
 
 
@@ -145,3 +170,28 @@ def test_tool_and_jsonschema_agree_on_every_single_edit() -> None:
             agree({"version": 1, "profiles": {"p": profile}})
             checked += 1
     assert checked == len(edit_paths) * (len(SINGLE_VALUES) + 1)
+
+
+@pytest.mark.parametrize(
+    ("document", "words"),
+    [
+        ({"version": 1, "profiles": {"app\n": {**VALID_PROFILE}}}, "is not a valid name"),
+        ({"version": 1, "profiles": {"p": {**VALID_PROFILE, "auth": {"username": "a", "password": {"env": "PW\n"}}}}}, "does not match"),
+        ({"version": 1, "profiles": {"p": {**VALID_PROFILE, "timeout": math.nan}}}, "not a finite number"),
+        ({"version": 1, "profiles": {"p": {**VALID_PROFILE, "timeout": -math.inf}}}, "not a finite number"),
+    ],
+    ids=["newline-name", "newline-env", "nan", "minus-inf"],
+)
+def test_a_final_newline_and_non_finite_numbers_are_violations(document: dict, words: str) -> None:
+    # before: Python's `$` took "app\n" as a name, and NaN passed `> 0` and `<= 300`
+    violations = OURS.violations(document)
+    assert any(words in v.message for v in violations), violations
+    assert not ECMA_REFERENCE.is_valid(document)  # editors and jsonschema-rs agree
+
+
+def test_yaml_nan_timeout_is_a_schema_violation(invoke, write) -> None:
+    write("n.mail.yaml", "version: 1\nprofiles:\n  p: {protocol: smtp, host: h.example.com, security: tls, timeout: .nan}\n")
+    findings = invoke("check", "--format", "json", "n.mail.yaml").json()["findings"]
+    finding = next(f for f in findings if f["rule"] == "MC101")
+    assert finding["path"] == "profiles.p.timeout"
+    assert "not a finite number" in finding["message"]
