@@ -8,6 +8,12 @@ concurrently and one at a time, and prints the wall times against the slowest si
 probe. Loopback only. A script that prints figures, not a test:
 
     python benchmarks/probe_bench.py [--profiles 200] [--latency-ms 10] [--skip-serial]
+
+Whether deadlines hold with many TLS profiles at once (every profile implicit TLS, each
+with the profile timeout given, trusting a CA bundle the size of a system store):
+
+    python benchmarks/probe_bench.py --profiles 300 --implicit-tls-only --timeout 3 \
+        --bundle-cas 199 --latency-ms 0 --skip-serial
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ import ssl
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 HOST = "127.0.0.1"
@@ -33,8 +40,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _serve(folder: str, latency: float, ready: multiprocessing.Queue) -> None:
-    """The child process: two aiosmtpd servers, a delaying proxy in front of each."""
+def _serve(folder: str, latency: float, bundle_cas: int, ready: multiprocessing.Queue) -> None:
+    """The child process: two aiosmtpd servers, a delaying proxy in front of each. ca.pem
+    holds the servers' CA, after `bundle_cas` other CAs (as a company bundle would)."""
     import logging
 
     import trustme
@@ -43,7 +51,8 @@ def _serve(folder: str, latency: float, ready: multiprocessing.Queue) -> None:
 
     logging.disable(logging.CRITICAL)
     ca = trustme.CA()
-    ca.cert_pem.write_to_path(os.path.join(folder, "ca.pem"))
+    others = b"".join(trustme.CA().cert_pem.bytes() for _ in range(bundle_cas))
+    Path(folder, "ca.pem").write_bytes(others + ca.cert_pem.bytes())
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     ca.issue_cert("localhost", HOST).configure_cert(context)
 
@@ -87,17 +96,18 @@ async def _delaying_proxy(target: int, latency: float) -> asyncio.AbstractServer
     return await asyncio.start_server(handle, HOST, 0, backlog=1024)
 
 
-def _write_profiles(folder: Path, count: int, ports: list[int]) -> Path:
+def _write_profiles(folder: Path, count: int, ports: list[int], implicit_tls_only: bool, timeout: float) -> Path:
     lines = ["version: 1", "profiles:"]
     for i in range(count):
-        security = ("starttls", "tls")[i % 2]
+        mode = 1 if implicit_tls_only else i % 2
+        security = ("starttls", "tls")[mode]
         lines += [
-            f"  bench-{i:03d}:",
+            f"  bench-{i:04d}:",
             "    protocol: smtp",
             f"    host: {HOST}",
-            f"    port: {ports[i % 2]}",
+            f"    port: {ports[mode]}",
             f"    security: {security}",
-            "    timeout: 30",
+            f"    timeout: {timeout:g}",
             "    tls: {ca_file: ca.pem, server_name: localhost}",
             f"    auth: {{username: {USER}, password: {{env: {PASSWORD_ENV}}}}}",
         ]
@@ -106,15 +116,20 @@ def _write_profiles(folder: Path, count: int, ports: list[int]) -> Path:
     return path
 
 
-def _probe(path: Path, concurrency: int) -> tuple[float, float, int]:
-    """(wall seconds, slowest single probe, profiles that passed)."""
+def _probe(path: Path, concurrency: int) -> tuple[float, float, int, Counter[str]]:
+    """(wall seconds, slowest single probe, profiles that passed, findings by rule)."""
     from mailcheck.probe.options import ProbeOptions
     from mailcheck.probe.runner import run_probe
 
     started = time.monotonic()
     report = run_probe([path], options=ProbeOptions(environ={PASSWORD_ENV: PASSWORD}), concurrency=concurrency)
     wall = time.monotonic() - started
-    return wall, max(r.seconds for r in report.results), sum(r.status == "ok" for r in report.results)
+    findings = Counter(f.rule for r in report.results for f in r.findings)
+    return wall, max(r.seconds for r in report.results), sum(r.status == "ok" for r in report.results), findings
+
+
+def _failures(findings: Counter[str]) -> str:
+    return ", ".join(f"{count} {rule}" for rule, count in sorted(findings.items())) or "no findings"
 
 
 def main() -> None:
@@ -123,28 +138,35 @@ def main() -> None:
     parser.add_argument("--latency-ms", type=float, default=10.0, help="one-way delay added by the proxy")
     parser.add_argument("--concurrency", type=int, default=128)
     parser.add_argument("--skip-serial", action="store_true", help="do not probe one at a time")
+    parser.add_argument("--implicit-tls-only", action="store_true", help="every profile implicit TLS, one server")
+    parser.add_argument("--timeout", type=float, default=30.0, help="each profile's timeout (seconds)")
+    parser.add_argument("--bundle-cas", type=int, default=0, help="other CAs in the profiles' ca_file besides the test CA")
     args = parser.parse_args()
+    modes = "implicit TLS" if args.implicit_tls_only else "half STARTTLS, half implicit TLS"
 
     with tempfile.TemporaryDirectory(prefix="mailcheck-probe-bench-") as tmp:
         folder = Path(tmp)
         ready: multiprocessing.Queue = multiprocessing.Queue()
-        servers = multiprocessing.Process(target=_serve, args=(tmp, args.latency_ms / 1000, ready), daemon=True)
+        servers = multiprocessing.Process(
+            target=_serve, args=(tmp, args.latency_ms / 1000, args.bundle_cas, ready), daemon=True
+        )
         servers.start()
         try:
-            ports = ready.get(timeout=30)
-            path = _write_profiles(folder, args.profiles, ports)
+            ports = ready.get(timeout=60)
+            path = _write_profiles(folder, args.profiles, ports, args.implicit_tls_only, args.timeout)
             print(
-                f"mailcheck probe: {args.profiles} SMTP profiles (half STARTTLS, half implicit TLS, AUTH PLAIN) "
-                f"against aiosmtpd on loopback, {args.latency_ms:g} ms added each way; Python {sys.version.split()[0]}, "
-                f"{os.cpu_count()} CPUs"
+                f"mailcheck probe: {args.profiles} SMTP profiles ({modes}, AUTH PLAIN, timeout {args.timeout:g} s, "
+                f"ca_file of {args.bundle_cas + 1} CAs) against aiosmtpd on loopback, {args.latency_ms:g} ms added "
+                f"each way; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
             )
-            wall, slowest, ok = _probe(path, args.concurrency)
+            wall, slowest, ok, findings = _probe(path, args.concurrency)
             print(f"  concurrent (--concurrency {args.concurrency}): wall {wall:.2f} s, slowest single probe {slowest:.2f} s "
-                  f"(wall = {wall / slowest:.1f}x the slowest probe), {ok}/{args.profiles} passed")
+                  f"(wall = {wall / slowest:.1f}x the slowest probe), {ok}/{args.profiles} passed ({_failures(findings)})")
             if not args.skip_serial:
-                serial, serial_slowest, serial_ok = _probe(path, 1)
+                serial, serial_slowest, serial_ok, serial_findings = _probe(path, 1)
                 print(f"  one at a time (--concurrency 1): wall {serial:.2f} s, slowest single probe {serial_slowest:.2f} s, "
-                      f"{serial_ok}/{args.profiles} passed; concurrency is {serial / wall:.1f}x faster")
+                      f"{serial_ok}/{args.profiles} passed ({_failures(serial_findings)}); "
+                      f"concurrency is {serial / wall:.1f}x faster")
         finally:
             servers.terminate()
             servers.join(5)

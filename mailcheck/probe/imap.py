@@ -6,16 +6,18 @@ from __future__ import annotations
 import re
 from itertools import count
 
-from mailcheck.probe.dialogue import Capabilities, Dialogue, Reply
+from mailcheck.probe.dialogue import Capabilities, Dialogue, Reply, Status, mechanism_names
 from mailcheck.probe.wire import MAX_REPLY_LINES, Connection, TooManyLines
 from mailcheck.protocols import Protocol
 
 NATIVE_LOGIN = "LOGIN command"
+_TAGGED_STATUS = {"OK": Status.OK, "NO": Status.REFUSED, "BAD": Status.REFUSED}
 
 
 class ImapDialogue(Dialogue):
     protocol = Protocol.IMAP
     greeting_pattern = re.compile(rb"^\* (OK|PREAUTH|BYE)\b", re.IGNORECASE)
+    success_reply = "a tagged OK"
     auth_verb = "AUTHENTICATE"
     quit_verb = "LOGOUT"
 
@@ -34,7 +36,7 @@ class ImapDialogue(Dialogue):
         status = words[1].upper() if len(words) > 1 and words[0] == "*" else ""
         if status not in ("OK", "PREAUTH", "BYE"):
             raise self.unexpected(line)
-        return Reply(status != "BYE", (line,))
+        return Reply(Status.REFUSED if status == "BYE" else Status.OK, (line,))
 
     async def read_reply(self) -> Reply:
         """Untagged lines up to the tagged completion, or a continuation request ("+")."""
@@ -42,14 +44,14 @@ class ImapDialogue(Dialogue):
         for _ in range(MAX_REPLY_LINES):
             line = await self.conn.read_line()
             if line.startswith("+"):
-                return Reply(True, (line,), challenge=line[1:].strip())
+                return Reply(Status.CONTINUE, (line,), challenge=line[1:].strip())
             if line.startswith("* "):
                 untagged.append(line)
                 continue
             tag, _, rest = line.partition(" ")
             if tag != self.tag:
                 raise self.unexpected(line)
-            return Reply(rest.split(" ", 1)[0].upper() == "OK", (*untagged, line))
+            return Reply(_TAGGED_STATUS.get(rest.split(" ", 1)[0].upper(), Status.OTHER), (*untagged, line))
         raise TooManyLines()
 
     async def capabilities(self) -> Capabilities:
@@ -59,14 +61,14 @@ class ImapDialogue(Dialogue):
         words = {word.upper() for line in reply.lines for word in _capability_words(line)}
         return Capabilities(
             starttls=self.starttls_verb in words,
-            mechanisms=tuple(sorted(w[5:] for w in words if w.startswith("AUTH="))),
+            mechanisms=tuple(sorted(mechanism_names(w[5:] for w in words if w.startswith("AUTH=")))),
             native_login=None if "LOGINDISABLED" in words else NATIVE_LOGIN,
             initial_response="SASL-IR" in words,
         )
 
     async def native_login(self, username: str, secret: str) -> Reply:
         quoted = _quoted(secret)
-        self.conn.write_secret(self.tagged(f"LOGIN {_quoted(username)} {quoted}"), quoted)
+        self.send_secret(f"LOGIN {_quoted(username)} {quoted}", quoted)
         return await self.read_reply()
 
 

@@ -2,17 +2,18 @@
 
 IP literals need no lookup. Names go to the system resolver (`getaddrinfo`, so
 /etc/hosts counts) or, with `--nameserver`, to that server only, through dnspython:
-tests point it at a resolver on 127.0.0.1 so that no query leaves the machine.
+tests point it at a resolver on 127.0.0.1 so that no query leaves the machine. Both are
+asked for the name's one ASCII form (hosts.ascii_host, IDNA 2008): given a Unicode name,
+getaddrinfo would apply IDNA 2003 and dnspython IDNA 2008, two names for one host.
 """
 
 from __future__ import annotations
 
-import asyncio
 import socket
-import threading
 from dataclasses import dataclass
 
-from mailcheck.hosts import parse_ip
+from mailcheck.hosts import ascii_host, parse_ip
+from mailcheck.probe.offloop import in_thread
 from mailcheck.probe.wire import Deadline, WireTimeout
 from mailcheck.rules import mc501_dns_failure as mc501
 
@@ -40,17 +41,25 @@ async def resolve(host: str, port: int, deadline: Deadline, nameserver: Nameserv
     """Addresses to try, in order; raises the MC501 outcome."""
     if parse_ip(host) is not None:
         return [host]
+    # An ASCII name the host check dislikes (`smtp_relay`, a Docker service) is still asked
+    # as written: every resolver sees the same bytes. Only a Unicode name needs converting.
+    name = ascii_host(host) or (host if host.isascii() else None)
+    if name is None:
+        raise mc501.outcome(host, "it is not a valid domain name")
     try:
         if nameserver is not None:
-            return await _ask_nameserver(host, nameserver, deadline)
-        return await _ask_system(host, port, deadline)
+            return await _ask_nameserver(name, host, nameserver, deadline)
+        return await _ask_system(name, host, port, deadline)
     except WireTimeout:
         raise mc501.outcome(host, f"no answer from DNS within the timeout of {deadline.seconds:g}s") from None
 
 
-async def _ask_system(host: str, port: int, deadline: Deadline) -> list[str]:
+async def _ask_system(name: str, host: str, port: int, deadline: Deadline) -> list[str]:
+    """`name` (the ASCII form) through getaddrinfo, off the loop (offloop.in_thread says why
+    not loop.getaddrinfo); `host` as written, for messages."""
+    lookup = in_thread(lambda: socket.getaddrinfo(name, port, type=socket.SOCK_STREAM), f"resolve-{name}")
     try:
-        infos = await deadline.within(_getaddrinfo(host, port))
+        infos = await deadline.within(lookup)
     except socket.gaierror as err:
         raise mc501.outcome(host, err.strerror or str(err)) from None
     except UnicodeError:
@@ -58,38 +67,7 @@ async def _ask_system(host: str, port: int, deadline: Deadline) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
-def _getaddrinfo(host: str, port: int) -> asyncio.Future[list]:
-    """getaddrinfo in a daemon thread of its own.
-
-    Not loop.getaddrinfo: its executor's threads are joined when the event loop and the
-    interpreter end, so one lookup stuck in a slow resolver would hold the whole run past
-    every deadline. A daemon thread is simply left behind."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[list] = loop.create_future()
-
-    def settle(result: list | None, error: BaseException | None) -> None:
-        if future.done():  # the deadline passed meanwhile
-            return
-        if error is not None:
-            future.set_exception(error)
-        else:
-            future.set_result(result or [])
-
-    def lookup() -> None:
-        try:
-            result, error = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM), None
-        except (OSError, UnicodeError) as err:
-            result, error = None, err
-        try:
-            loop.call_soon_threadsafe(settle, result, error)
-        except RuntimeError:  # the loop is closed: nobody waits any more
-            pass
-
-    threading.Thread(target=lookup, name=f"mailcheck-resolve-{host}", daemon=True).start()
-    return future
-
-
-async def _ask_nameserver(host: str, nameserver: Nameserver, deadline: Deadline) -> list[str]:
+async def _ask_nameserver(name: str, host: str, nameserver: Nameserver, deadline: Deadline) -> list[str]:
     import dns.asyncresolver
     import dns.exception
     import dns.resolver
@@ -101,7 +79,7 @@ async def _ask_nameserver(host: str, nameserver: Nameserver, deadline: Deadline)
     try:
         for record in ("A", "AAAA"):
             try:
-                answer = await deadline.within(resolver.resolve(host, record, lifetime=deadline.remaining()))
+                answer = await deadline.within(resolver.resolve(name, record, lifetime=deadline.remaining()))
             except dns.resolver.NoAnswer:
                 continue
             addresses.extend(item.to_text() for item in answer)

@@ -15,6 +15,7 @@ from mailcheck.config import Settings
 from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.report import NotProbed, ProbeReport, ProbeResult
 from mailcheck.probe.session import Session
+from mailcheck.probe.tls import TlsContexts
 from mailcheck.profile import ProfileView
 from mailcheck.rules.base import ProfileContext
 from mailcheck.run import RunError, run_check
@@ -47,10 +48,12 @@ def run_probe(
     config_path: Path | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: OnResult | None = None,
+    before_check: Callable[[list[Path]], None] | None = None,
 ) -> ProbeReport:
-    """Lint `paths`, probe the selected profiles; RunError for a usage problem."""
+    """Lint `paths`, probe the selected profiles; RunError for a usage problem.
+    `before_check` is run_check's: it sees the files read before any is checked."""
     started = time.monotonic()
-    check, settings = run_check(paths, config_path=config_path)
+    check, settings = run_check(paths, config_path=config_path, before_check=before_check)
     wanted = frozenset(profiles)
     targets, not_probed = select(check.results, wanted)
     if on_start is not None:
@@ -74,14 +77,33 @@ def select(files: list[FileResult], wanted: frozenset[str]) -> tuple[list[Target
             if wanted and name not in wanted:
                 continue
             seen.add(name)
-            if name in file.valid_profiles:
-                targets.append(Target(file, name, file.valid_profiles[name]))
-            else:
+            unsafe = unsafe_values(file, str(name))
+            if name not in file.valid_profiles:
                 not_probed.append(NotProbed(file.file, name, "structurally invalid (see the lint findings)"))
+            elif unsafe:
+                not_probed.append(NotProbed(file.file, name, f"{unsafe} cannot be sent (see the lint findings)"))
+            else:
+                targets.append(Target(file, name, file.valid_profiles[name]))
     missing = sorted(wanted - seen)
     if missing:
         raise RunError(f"no profile named {', '.join(map(repr, missing))} in the files given")
     return targets, not_probed
+
+
+def unsafe_values(file: FileResult, profile: str) -> str:
+    """The fields of `profile` that lint findings call unsafe to send (an invalid host or
+    address, a control character), as "MC213 at auth.username"; empty when there are none.
+    A suppressed finding does not stop the probe: its wire guard still refuses control
+    characters."""
+    from mailcheck.rules import all_rules
+
+    rules = all_rules()
+    unsafe = [
+        f"{f.rule} at {f.path.split('.', 2)[-1]}"
+        for f in file.findings
+        if f.profile == profile and f.rule in rules and rules[f.rule].blocks_probe
+    ]
+    return ", ".join(dict.fromkeys(unsafe))
 
 
 def effective_concurrency(requested: int) -> int:
@@ -101,10 +123,11 @@ async def _probe_all(
     targets: list[Target], options: ProbeOptions, settings: Settings, concurrency: int, on_result: OnResult | None
 ) -> list[ProbeResult]:
     gate = asyncio.Semaphore(effective_concurrency(concurrency))
+    contexts = TlsContexts()  # one per distinct TLS setting for the whole run
 
     async def one(target: Target) -> ProbeResult:
         async with gate:
-            result = await probe_target(target, options, settings)
+            result = await probe_target(target, options, settings, contexts)
         if on_result is not None:
             on_result(result)
         return result
@@ -112,9 +135,11 @@ async def _probe_all(
     return list(await asyncio.gather(*(one(t) for t in targets)))
 
 
-async def probe_target(target: Target, options: ProbeOptions, settings: Settings) -> ProbeResult:
+async def probe_target(
+    target: Target, options: ProbeOptions, settings: Settings, contexts: TlsContexts | None = None
+) -> ProbeResult:
     view = ProfileView(target.name, target.body)
-    session = Session(view, target.base_dir, options)
+    session = Session(view, target.base_dir, options, contexts=contexts)
     try:
         await asyncio.wait_for(session.run(), view.timeout + SAFETY_MARGIN)
     except asyncio.TimeoutError:

@@ -2,7 +2,8 @@
 
 Mechanisms: PLAIN (RFC 4616), LOGIN, CRAM-MD5 (RFC 2195), XOAUTH2 (Google, Microsoft).
 Every line that carries a credential goes through Connection.write_secret, which refuses
-an unencrypted connection and registers the encoded form for masking in all output.
+an unencrypted connection, refuses a line holding CR, LF or NUL, and registers the encoded
+form for masking in all output.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from mailcheck.probe.dialogue import Capabilities, Dialogue, Reply
+from mailcheck.probe.dialogue import Capabilities, Dialogue, Reply, Status
 
 # For `mechanism: auto`, strongest first, as smtplib orders them. XOAUTH2 needs a token,
 # which only `mechanism: xoauth2` profiles have, so auto never picks it.
@@ -92,7 +93,7 @@ MECHANISMS: dict[str, type[Mechanism]] = {"PLAIN": Plain, "LOGIN": Login, "CRAM-
 
 
 async def authenticate(dialogue: Dialogue, method: Method, username: str, secret: str, offered: Capabilities) -> Reply:
-    """Log in once with `method`; the server's final reply."""
+    """Log in once with `method`; the server's final reply (a success only if `.ok`)."""
     if method.native:
         return await dialogue.native_login(username, secret)
     mechanism = MECHANISMS[method.name](username, secret)
@@ -100,14 +101,13 @@ async def authenticate(dialogue: Dialogue, method: Method, username: str, secret
     dialogue.begin_auth(method.name, None if first is None else _b64(first))
     for _ in range(MAX_ROUNDS):
         reply = await dialogue.read_reply()
-        if reply.challenge is None:
+        if reply.status is not Status.CONTINUE or reply.challenge is None:
             return reply
         try:
             challenge = base64.b64decode(reply.challenge, validate=True)
         except binascii.Error:
             raise dialogue.unexpected(reply.text) from None
-        response = _b64(mechanism.respond(challenge))
-        dialogue.conn.write_secret(response, response)
+        dialogue.respond(_b64(mechanism.respond(challenge)))
     raise dialogue.unexpected(f"more than {MAX_ROUNDS} SASL challenges")
 
 

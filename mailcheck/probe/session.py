@@ -19,13 +19,14 @@ from pathlib import Path
 
 from mailcheck.hosts import parse_ip
 from mailcheck.probe import tls as tlsmod
-from mailcheck.probe.dialogue import Capabilities, Dialogue
+from mailcheck.probe.dialogue import Capabilities, Dialogue, Status
 from mailcheck.probe.dialogues import DIALOGUES
 from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.report import Step, TestMessage
 from mailcheck.probe.resolve import resolve
 from mailcheck.probe.sasl import authenticate, choose
+from mailcheck.probe.secret_source import SecretUnavailable, resolve_secret
 from mailcheck.probe.smtp import SmtpDialogue, test_message
 from mailcheck.probe.sniff import Sniffed, Speaks, classify, sniff
 from mailcheck.probe.steps import Recorder
@@ -33,6 +34,8 @@ from mailcheck.probe.wire import (
     Connection,
     Deadline,
     SpokeFirst,
+    UnsafeHeader,
+    UnsafeLine,
     WireError,
     WireTimeout,
 )
@@ -53,7 +56,7 @@ from mailcheck.rules import mc515_secret_unavailable as mc515
 from mailcheck.rules import mc517_protocol_error as mc517
 from mailcheck.rules import mc518_step_timeout as mc518
 from mailcheck.rules import mc519_cleartext_auth_refused as mc519
-from mailcheck.secrets import Redactor, SecretUnavailable, parse_secret, resolve_secret
+from mailcheck.secrets import Redactor, parse_secret
 
 # Seconds of silence after which a plaintext greeting is suspect and the port's mode is
 # checked on a second connection (a quarter of the timeout when that is shorter).
@@ -74,12 +77,14 @@ class Session:
         options: ProbeOptions,
         deadline: Deadline | None = None,
         context: ssl.SSLContext | None = None,
+        contexts: tlsmod.TlsContexts | None = None,
     ) -> None:
         self.profile = profile
         self.base_dir = base_dir
         self.options = options
         self.deadline = deadline or Deadline(profile.timeout)
         self.tls_settings = tlsmod.TlsSettings.of(profile, base_dir)
+        self.contexts = contexts or tlsmod.TlsContexts()  # the run's, shared by all its probes
         self.lax_context = context  # set only for a second look, which never logs in
         self.redact = Redactor()
         self.rec = Recorder(PROTOCOLS[profile.protocol].title, profile.timeout)
@@ -206,7 +211,7 @@ class Session:
         """The TLS handshake, right after connecting (`verb` None) or after STARTTLS/STLS."""
         assert self.conn is not None
         async with self.rec.step("tls-handshake") as step:
-            context = self.lax_context or tlsmod.client_context(self.tls_settings)
+            context = self.lax_context or await self.contexts.client(self.tls_settings, self.deadline)
             try:
                 await self.conn.start_tls(context, self.tls_settings.server_name)
             except SpokeFirst as err:
@@ -304,7 +309,7 @@ class Session:
         outcome = tlsmod.chain_outcome(err, self.tls_settings)
         if outcome is not None:
             return outcome
-        seen = await self._look_again(tlsmod.client_context(self.tls_settings, check_name=False))
+        seen = await self._look_again(await self.contexts.client(self.tls_settings, self.deadline, check_name=False))
         names = list(seen.certificate.names) if seen is not None and seen.certificate is not None else []
         via_server_name = self.profile.written("tls", "server_name") or parse_ip(self.profile.host) is not None
         return mc508.outcome(self.tls_settings.server_name, err.verify_message, names, via_server_name)
@@ -313,7 +318,7 @@ class Session:
         """A second connection up to the TLS handshake with a laxer context, to learn what the
         server offers (the names its certificate is valid for, its best TLS version). It
         stops after the handshake: a second look never logs in."""
-        other = Session(self.profile, self.base_dir, self.options, self.deadline, context=context)
+        other = Session(self.profile, self.base_dir, self.options, self.deadline, context=context, contexts=self.contexts)
         try:
             await other._connect([self.address])
             await other._reach_tls()
@@ -335,12 +340,19 @@ class Session:
             method = choose(profile.mechanism, self.capabilities)
             if method is None:
                 raise self._no_usable_method()
-            secret = self._secret()
+            secret = await self._secret()
             username = profile.username or ""
             self.login = "failed"
-            reply = await authenticate(self.dialogue, method, username, secret, self.capabilities)
-            if not reply.ok:
+            try:
+                reply = await authenticate(self.dialogue, method, username, secret, self.capabilities)
+            except UnsafeLine:  # refused before it was written: the credentials were not tried
+                self.login = "skipped"
+                raise
+            if reply.status is Status.REFUSED:
                 raise mc514.outcome(username, method.name, reply.text)
+            if not reply.ok:  # a continuation where none belongs, another positive SMTP code
+                self.conn.broken = True
+                raise mc517.not_a_login_reply(method.name, self.dialogue.title, reply.text, self.dialogue.success_reply)
             self.login = "ok"
             step.detail = f"{method.name} as {username}: {reply.text}"
 
@@ -351,15 +363,15 @@ class Session:
             return mc513.outcome(self.profile.mechanism, offered)
         return mc512.outcome(self.conn.encrypted, self.capabilities.starttls, self.dialogue.starttls_verb)
 
-    def _secret(self) -> str:
+    async def _secret(self) -> str:
         field = self.profile.secret_field
         raw = self.profile.setting("auth", field)
         ref = parse_secret(raw)
         try:
-            secret = resolve_secret(ref, raw, self.base_dir, self.options.environ)  # type: ignore[arg-type]
+            secret = await resolve_secret(ref, raw, self.base_dir, self.deadline, self.options.environ)
         except SecretUnavailable as err:
             raise mc515.outcome(field, str(err), ref.kind) from None
-        self.redact.add(secret)
+        self.redact.add_secret(secret)
         return secret
 
     async def _send_test(self) -> None:
@@ -372,8 +384,13 @@ class Session:
                 return
             sender = profile.sender_address or profile.username or ""
             recipient = profile.setting("test", "send_to")
-            message_id, message = test_message(profile.name, sender, recipient)
-            reply = await self.dialogue.send_test(sender, recipient, message)
+            await self.dialogue.envelope(sender, recipient)
+            try:
+                message_id, message = test_message(profile.name, sender, recipient)
+            except UnsafeHeader:  # the server waits for the message now: no polite QUIT
+                self.dialogue.conn.broken = True
+                raise
+            reply = await self.dialogue.transmit(message)
             self.test_message = TestMessage(message_id, reply)
             step.detail = f"{message_id} from {sender} to {recipient}: {reply}"
 

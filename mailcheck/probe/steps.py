@@ -17,12 +17,15 @@ from mailcheck.probe.wire import (
     LineTooLong,
     TooManyLines,
     Unexpected,
+    UnsafeHeader,
+    UnsafeLine,
     WireClosed,
     WireTimeout,
 )
 from mailcheck.rules import mc517_protocol_error as mc517
 from mailcheck.rules import mc518_step_timeout as mc518
 from mailcheck.rules import mc519_cleartext_auth_refused as mc519
+from mailcheck.rules import mc520_unsafe_command as mc520
 
 
 class StepNote:
@@ -72,4 +75,8 @@ class Recorder:
             return mc517.unexpected(step, self.protocol, err.line)
         if isinstance(err, CleartextRefused):
             return mc519.outcome()
+        if isinstance(err, UnsafeLine):
+            return mc520.outcome(err.verb, err.character, err.in_secret)
+        if isinstance(err, UnsafeHeader):
+            return mc520.header(err.header, err.character)
         return mc517.internal(step, err)

@@ -5,11 +5,17 @@ A plain asyncio.Protocol rather than StreamReader/StreamWriter, for two reasons:
 is 3.11+), and the buffer is ours to bound: reading pauses once it holds MAX_LINE bytes
 without a line end, so a server sending an endless line costs MAX_LINE bytes, not memory
 without end. Every wait is bounded by the probe's one Deadline.
+
+Every command line goes out through one guard (`_encode`): a line holding CR,
+LF or NUL is refused and nothing of it is written, whatever the dialogue built it from,
+as CPython's smtplib (SMTP.putcmd, bpo-43124) and ftplib (FTP.putline, bpo-30119) and
+aiosmtplib (SMTPProtocol.execute_command) refuse such command arguments.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 import ssl
 import time
 from collections.abc import Awaitable
@@ -21,6 +27,11 @@ MAX_LINE = 8192  # bytes; RFC 5321 allows 512 per reply line, IMAP capability li
 MAX_REPLY_LINES = 200  # lines in one reply; EHLO and CAPA answer in tens
 
 T = TypeVar("T")
+
+# What would end a command line early (CR, LF) or truncate it in a C server (NUL): the
+# rest of the line would be read as a command of its own, e.g. `USER joe\r\nDELE 1`.
+_UNSAFE = re.compile("[\r\n\0]")
+_VERB = re.compile(r"[A-Za-z]+")
 
 
 class WireError(Exception):
@@ -60,8 +71,45 @@ class Unexpected(WireError):
         self.line = line
 
 
+class UnsafeLine(WireError):
+    """A command line holding CR, LF or NUL, refused before anything of it was written.
+
+    Carries the command verb and the character only: the line itself may hold a secret,
+    and is never part of a message."""
+
+    def __init__(self, verb: str, character: str, in_secret: bool) -> None:
+        super().__init__(f"{verb} command line with {character!r} refused")
+        self.verb = verb
+        self.character = character
+        self.in_secret = in_secret  # the character is in the credential, not in the rest of the line
+
+
+class UnsafeHeader(WireError):
+    """A test-message header value holding CR, LF or NUL: it would end the header and add
+    others (header injection). Names the header and the character, never the value."""
+
+    def __init__(self, header: str, character: str) -> None:
+        super().__init__(f"{header} header with {character!r} refused")
+        self.header = header
+        self.character = character
+
+
 class CleartextRefused(Exception):
     """A credential was about to be written on a connection that may not carry one."""
+
+
+def verb_of(line: str) -> str:
+    """The command word a line starts with ("USER" of "USER joe"), for messages."""
+    match = _VERB.match(line)
+    return match.group().upper() if match else "a"
+
+
+def _encode(line: str, verb: str | None, *, in_secret: bool) -> bytes:
+    """The line as sent, with its CRLF; UnsafeLine for a line that would be more than one."""
+    unsafe = _UNSAFE.search(line)
+    if unsafe is not None:
+        raise UnsafeLine(verb or verb_of(line), unsafe.group(), in_secret)
+    return line.encode("utf-8") + b"\r\n"
 
 
 class Deadline:
@@ -202,19 +250,23 @@ class Connection:
     def write(self, data: bytes) -> None:
         self._transport.write(data)
 
-    def write_line(self, line: str) -> None:
-        self._transport.write(line.encode("utf-8") + b"\r\n")
+    def write_line(self, line: str, *, verb: str | None = None) -> None:
+        """Write one command line; UnsafeLine, and nothing written, if it holds CR, LF or NUL.
+        `verb` names the command in that case (default: the line's first word)."""
+        self._transport.write(_encode(line, verb, in_secret=False))
 
-    def write_secret(self, line: str, secret_part: str) -> None:
-        """Write a line that carries a credential (`secret_part`, masked in all output).
+    def write_secret(self, line: str, secret_part: str, *, verb: str | None = None) -> None:
+        """Write a line that carries a credential (`secret_part`, masked in all output in
+        every form a server could echo it in).
 
         The last gate before the wire: only over TLS (verified as the profile asks, since
         the handshake would have failed otherwise), or in cleartext when explicitly allowed.
         """
         if not (self.encrypted or self.cleartext_auth):
             raise CleartextRefused()
-        self.redact.add(secret_part)
-        self.write_line(line)
+        self.redact.add_secret(secret_part)
+        _encode(secret_part, verb or verb_of(line), in_secret=True)  # the credential's own characters first
+        self._transport.write(_encode(line, verb, in_secret=False))
 
     async def start_tls(self, context: ssl.SSLContext, server_hostname: str) -> None:
         """Upgrade this connection: right after connecting (implicit TLS) or after STARTTLS's reply."""

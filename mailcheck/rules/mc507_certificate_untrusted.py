@@ -4,7 +4,9 @@
 `mailcheck probe` verifies the certificate chain the server presents against the system's
 trusted CAs, or only against `tls.ca_file` when the profile sets it, and maps OpenSSL's
 verify error to this finding: self-signed (18, 19), unknown issuer (20), incomplete chain
-(21, 2) and other chain errors.
+(21, 2) and other chain errors. A `tls.ca_file` that cannot be used is reported here too:
+missing or unreadable, not a regular file (a FIFO or device is never opened for reading),
+larger than 8 MiB, or holding no PEM certificate.
 
 ## Why is this bad?
 An unverifiable certificate is what an attacker in the middle would present. Clients
@@ -68,5 +70,5 @@ def unreadable_ca_file(ca_file: str, reason: str) -> Outcome:
         RULE,
         (("tls", "ca_file"),),
         f"tls.ca_file {ca_file} cannot be used: {reason}; the certificate could not be verified",
-        "point tls.ca_file (relative to the profile file) at a readable PEM file of CA certificates",
+        "point tls.ca_file (relative to the profile file) at a regular PEM file of CA certificates (at most 8 MiB)",
     )

@@ -5,8 +5,10 @@
 and reports: a greeting that refuses service (SMTP `421`/`554`, IMAP `* BYE`, POP3
 `-ERR`), an HTTP server or another protocol on the port, bytes that are not the
 protocol at all, a line beyond a sane length, a reply that never ends, plaintext sent
-between a STARTTLS reply and the TLS handshake, a failed TLS handshake, and a
-connection closed mid-dialogue.
+between a STARTTLS reply and the TLS handshake, a failed TLS handshake, a login answered
+with something that is neither the protocol's success reply (IMAP tagged `OK`, POP3
+`+OK`, SMTP `235`) nor a refusal (a continuation request `+` where the command takes
+none, another SMTP `2xx`/`3xx` code), and a connection closed mid-dialogue.
 
 ## Why is this bad?
 Something other than the expected mail service is on the port (a web server, another
@@ -91,6 +93,16 @@ def refused_command(command: str, protocol: str, reply: str) -> Outcome:
         f"the server refused {command}: '{quote(reply)}'",
         f"every {protocol} server accepts {command} at this point; check that the port is the {protocol} "
         "service, and the server's logs",
+    )
+
+
+def not_a_login_reply(method: str, protocol: str, reply: str, success: str) -> Outcome:
+    """A login answered with neither success nor refusal: the credentials were not proven."""
+    return _outcome(
+        f"login with {method} got '{quote(reply)}' from the server: that is not {protocol}'s success reply "
+        f"({success}), nor a refusal, so the login is not taken as done",
+        f"the server does not follow {protocol} at login, or something between intercepts the session; "
+        "check that the port is the real service, and the server's logs",
     )
 
 

@@ -3,6 +3,7 @@ way to write them into a folder with the test CA and probe them."""
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,8 @@ from ruamel.yaml import YAML
 
 from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.report import ProbeReport, ProbeResult
-from mailcheck.probe.runner import run_probe
+from mailcheck.probe.runner import Target, probe_target, run_probe
+from mailcheck.run import run_check
 
 USER = "alice@example.com"
 PASSWORD = "Corr3ct-Horse-Battery-Staple"
@@ -41,6 +43,21 @@ class Probe:
         options.setdefault("environ", {SECRET_ENV: PASSWORD})
         concurrency = options.pop("concurrency", 128)
         return run_probe([path], options=ProbeOptions(**options), concurrency=concurrency)
+
+    def unselected(self, profiles: dict[str, dict], **options: Any) -> dict[str, ProbeResult]:
+        """Probe every profile of the file as written, valid or not, past the runner's selection:
+        the wire layer's guards must hold even for a profile that selection would let through."""
+        path = self.write(profiles)
+        options.setdefault("environ", {SECRET_ENV: PASSWORD})
+        check, settings = run_check([path])
+        (file,) = check.results
+        assert file.document is not None
+        targets = [Target(file, name, body) for name, body in file.document.data["profiles"].items()]
+
+        async def probe_all() -> list[ProbeResult]:
+            return list(await asyncio.gather(*(probe_target(t, ProbeOptions(**options), settings) for t in targets)))
+
+        return {result.profile: result for result in asyncio.run(probe_all())}
 
     def one(self, profile: dict, **options: Any) -> Timed:
         """Probe one profile; its result and the wall time the whole run took."""

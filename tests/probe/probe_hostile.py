@@ -92,3 +92,88 @@ def other_protocol_pop3(peer: Peer) -> None:
     """A POP3 server, where the profile expects SMTP."""
     peer.send("+OK POP3 ready")
     peer.pause(IO_TIMEOUT)
+
+
+# -- servers that answer a login with something that is not the protocol's success reply,
+#    and a recording SMTP server for what reaches the wire
+
+
+def recording_smtp(context, *, auth_reply: str = "235 2.7.0 Authentication successful", auth_line: str = "AUTH PLAIN LOGIN"):
+    """An implicit-TLS SMTP server that accepts everything and keeps every line it was sent
+    (peer.received); it answers AUTH with `auth_reply` and advertises `auth_line` in EHLO."""
+
+    def behave(peer: Peer) -> None:
+        peer.starttls(context)
+        peer.send(GREETING)
+        while (line := peer.recv_line()) is not None:
+            verb = line.split(" ", 1)[0].upper()
+            if verb == "EHLO":
+                peer.send(f"250-mx.mailcheck.test\r\n250-PIPELINING\r\n250 {auth_line}")
+            elif verb == "AUTH":
+                peer.send(auth_reply)
+            elif verb in ("MAIL", "RCPT"):
+                peer.send("250 2.1.0 Ok")
+            elif verb == "DATA":
+                peer.send("354 End data with <CR><LF>.<CR><LF>")
+                while (data := peer.recv_line()) not in (None, "."):
+                    pass
+                peer.send("250 2.0.0 Ok: queued as REC1")
+            elif verb == "QUIT":
+                peer.send("221 2.0.0 Bye")
+                return
+            else:
+                peer.send("502 5.5.2 Error: command not recognized")
+
+    return behave
+
+
+def imap_login_continuation(context):
+    """Implicit-TLS IMAP that answers LOGIN with a continuation request ("+ whatever"),
+    which LOGIN never asks for: not a successful login."""
+
+    def behave(peer: Peer) -> None:
+        peer.starttls(context)
+        peer.send("* OK [CAPABILITY IMAP4rev1] ready")
+        while (line := peer.recv_line()) is not None:
+            tag, _, rest = line.partition(" ")
+            command = rest.split(" ", 1)[0].upper()
+            if command == "CAPABILITY":
+                peer.send(f"* CAPABILITY IMAP4rev1\r\n{tag} OK CAPABILITY completed")
+            elif command == "LOGIN":
+                peer.send("+ whatever")
+            elif command == "LOGOUT":
+                peer.send(f"* BYE\r\n{tag} OK LOGOUT completed")
+                return
+            else:
+                peer.send(f"{tag} BAD no")
+
+    return behave
+
+
+def pop3_pass_continuation(context):
+    """Implicit-TLS POP3 that answers PASS with a bare "+ " (a SASL continuation), not +OK."""
+
+    def behave(peer: Peer) -> None:
+        peer.starttls(context)
+        peer.send("+OK ready")
+        while (line := peer.recv_line()) is not None:
+            command = line.split(" ", 1)[0].upper()
+            if command == "CAPA":
+                peer.send("+OK\r\nUSER\r\n.")
+            elif command == "USER":
+                peer.send("+OK")
+            elif command == "PASS":
+                peer.send("+ ")
+            elif command == "QUIT":
+                peer.send("+OK bye")
+                return
+            else:
+                peer.send("-ERR no")
+
+    return behave
+
+
+def echo_ok(peer: Peer) -> None:
+    """Answers every line with "+OK", keeping what it got (peer.received)."""
+    while peer.recv_line() is not None:
+        peer.send("+OK")

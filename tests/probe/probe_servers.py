@@ -343,7 +343,7 @@ def pop3_behaviour(
     return behave
 
 
-# -- DNS: a resolver on loopback that knows no name
+# -- DNS: resolvers on loopback, one that knows no name, one that knows every name as 127.0.0.1
 
 
 @dataclass
@@ -358,8 +358,19 @@ class NxdomainResolver:
 
 def start_nxdomain_resolver() -> NxdomainResolver:
     """Answers every query with NXDOMAIN, so a DNS failure is tested without any query leaving."""
+    return _start_resolver(loopback_answers=False)
+
+
+def start_loopback_resolver() -> NxdomainResolver:
+    """Answers every A query with 127.0.0.1 (and AAAA with no record), keeping the names asked."""
+    return _start_resolver(loopback_answers=True)
+
+
+def _start_resolver(*, loopback_answers: bool) -> NxdomainResolver:
     import dns.message
     import dns.rcode
+    import dns.rdatatype
+    import dns.rrset
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     sock.bind((HOST, 0))
@@ -372,9 +383,13 @@ def start_nxdomain_resolver() -> NxdomainResolver:
             except OSError:
                 return
             query = dns.message.from_wire(data)
-            queries.append(str(query.question[0].name))
+            question = query.question[0]
+            queries.append(str(question.name))
             response = dns.message.make_response(query)
-            response.set_rcode(dns.rcode.NXDOMAIN)
+            if not loopback_answers:
+                response.set_rcode(dns.rcode.NXDOMAIN)
+            elif question.rdtype == dns.rdatatype.A:
+                response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "A", HOST))
             sock.sendto(response.to_wire(), peer)
 
     threading.Thread(target=serve, daemon=True).start()

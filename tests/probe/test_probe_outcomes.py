@@ -262,7 +262,7 @@ def test_mc515_secret_file_missing(probe, smtp) -> None:
     run = probe.one(profile("smtp", server.port, "starttls", auth={"password": {"file": "secrets/smtp.txt"}}))
     assert run.rules == ["MC515"], run
     assert "secret file secrets/smtp.txt cannot be read" in run.finding.message
-    assert "first line" in run.finding.hint
+    assert "on one line" in run.finding.hint
 
 
 # -- MC516: the test message
