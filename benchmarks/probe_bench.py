@@ -30,6 +30,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from mailcheck.probe import DEFAULT_CONCURRENCY  # the package only: no probe machinery before the fork
+
 HOST = "127.0.0.1"
 USER, PASSWORD, PASSWORD_ENV = "bench@example.com", "bench-Password-1", "MAILCHECK_BENCH_PASSWORD"
 
@@ -136,7 +138,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profiles", type=int, default=200)
     parser.add_argument("--latency-ms", type=float, default=10.0, help="one-way delay added by the proxy")
-    parser.add_argument("--concurrency", type=int, default=128)
+    parser.add_argument("--concurrency", type=int, default=DEFAULT_CONCURRENCY, help="default: mailcheck's own")
     parser.add_argument("--skip-serial", action="store_true", help="do not probe one at a time")
     parser.add_argument("--implicit-tls-only", action="store_true", help="every profile implicit TLS, one server")
     parser.add_argument("--timeout", type=float, default=30.0, help="each profile's timeout (seconds)")

@@ -20,7 +20,7 @@ from mailcheck.profile import FieldUnavailable, Keys, ProfileView
 from mailcheck.rules import all_rules, find_rule, profile_rules
 from mailcheck.rules.base import ProfileContext
 from mailcheck.schema import validator
-from mailcheck.secrets import Redactor, collect_written_secrets, is_secret_key
+from mailcheck.secrets import Redactor, secret_key_index
 from mailcheck.suppressions import parse_suppressions
 from mailcheck.validator import Violation
 
@@ -58,7 +58,8 @@ def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
         )
         return result
     result.document = document
-    collect_written_secrets(document.data, result.redact)
+    for secret in document.secret_values:
+        result.redact.add(secret)
     raw = [_at(all_rules()[p.rule], shown, p.mark, p.path, p.message, p.hint) for p in document.problems]
     raw += _lint_document(document, shown, result)
     findings = [_redacted(f, result.redact) for f in raw] if result.redact else raw
@@ -113,14 +114,9 @@ def _invalid_fields(violations: list[Violation]) -> dict[str, set[Keys]]:
             fields.add((*keys, str(v.key)))
         elif v.kind != "unknown-key":
             fields.add(keys)
-        elif _secret_index(keys) is not None:  # `{env: X, default: ...}` is no reference
-            fields.add(keys[: _secret_index(keys) + 1])  # type: ignore[operator]
+        elif (secret := secret_key_index(v.path)) is not None:  # `{env: X, default: ...}` is no reference
+            fields.add(keys[: secret - 1])
     return invalid
-
-
-def _secret_index(keys: tuple) -> int | None:
-    """The position of the first secret-looking key in `keys` (auth.password -> 1), if any."""
-    return next((i for i, key in enumerate(keys) if isinstance(key, str) and is_secret_key(key)), None)
 
 
 def _without_typo_echoes(violations: list[Violation]) -> list[Violation]:
@@ -175,7 +171,7 @@ def _secret_field(violation: Violation) -> tuple | None:
     """The password or token field a violation lies inside (or is about the value of)."""
     on_key = violation.kind in ("unknown-key", "bad-name")
     target = violation.path + (violation.key,) if on_key else violation.path
-    secret = _secret_index(target)
+    secret = secret_key_index(target)
     if secret is None or (on_key and secret == len(target) - 1):
         return None  # no secret, or an unknown key that merely looks like one (`pasword:`)
     return target[: secret + 1]

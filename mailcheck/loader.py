@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mailcheck.secrets import is_reference, is_secret_key
+from mailcheck.secrets import is_reference, is_secret_key, secret_key_index, secret_values
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a profile file of 10,000 profiles is about 2.5 MB
 MAX_DEPTH = 64  # profiles nest four levels deep; anything deeper is not a profile file
@@ -35,6 +35,7 @@ MAX_DEPTH = 64  # profiles nest four levels deep; anything deeper is not a profi
 ALIAS_RATIO_LOW, ALIAS_RATIO_HIGH = 400_000, 4_000_000
 
 MERGE_KEY = "<<"
+PROFILES = ("profiles",)  # the path of the mapping whose keys are profile names
 _CORE_TAG = "tag:yaml.org,2002:"
 
 
@@ -116,6 +117,7 @@ class Document:
     data: Any
     problems: list[LoadProblem] = field(default_factory=list)
     secret_spans: list[Span] = field(default_factory=list)  # every secret as written
+    secret_values: list[str] = field(default_factory=list)  # and as read: what messages must never hold
     comments: dict[int, str] = field(default_factory=dict)  # line -> its comment, from "#"
 
     def locate(self, path: tuple, *, key: bool = False) -> Mark:
@@ -192,7 +194,7 @@ def read_document(path: Path) -> Document:
         )
     lines = text.splitlines()
     comments = builder.comments(lines) if builder.scalar_spans is not None else {}
-    return Document(path, lines, data, builder.problems, builder.secret_spans, comments)
+    return Document(path, lines, data, builder.problems, builder.secret_spans, builder.secret_values, comments)
 
 
 def _read_text(path: Path) -> str:
@@ -306,10 +308,9 @@ class _Frame:
     key_mark: Mark | None = None
     expect_key: bool = True
     merges: list[MarkedMap] = field(default_factory=list)
-    flow: bool = False
     start: Any = None  # libyaml's mark where the container starts
-    last_end: Any = None  # libyaml's mark where its last child ends (a block container's end)
     in_secret: bool = False  # the container is (inside) the value of a secret-looking key
+    names_fields: bool = True  # its keys name settings; not so `profiles`, whose keys name profiles
     collects: bool = False  # whether to keep `aliased`
     aliased: list[Span] = field(default_factory=list)  # where aliased content inside it is written
 
@@ -328,9 +329,9 @@ class _Builder:
         self.problems: list[LoadProblem] = []
         self.stack: list[_Frame] = []
         self.root: list[Any] = []
-        self.decoded = 0  # nodes in the document as built, aliases expanded
         self.from_aliases = 0  # of them, nodes that aliases repeated
         self.secret_spans: list[Span] = []
+        self.secret_values: list[str] = []
         # (start, end) of every scalar, in order, to tell comments from "#" inside values
         self.scalar_spans: list[tuple[tuple[int, int], tuple[int, int]]] | None = [] if track_scalars else None
 
@@ -374,20 +375,21 @@ class _Builder:
 
     # -- where secrets are written
 
-    def _secret_position(self) -> tuple[bool, bool]:
-        """(inside a secret value, the value of a secret-looking key itself) for the next node."""
-        parent = self.stack[-1] if self.stack else None
+    def _secret_position(self, parent: _Frame | None) -> tuple[bool, bool]:
+        """(inside a secret value, the value of a secret-looking key itself) for the next
+        node under `parent`, the innermost open container."""
         if parent is None:
             return False, False
         if parent.in_secret:
             return True, False
-        own = isinstance(parent.value, MarkedMap) and parent.key is not None and is_secret_key(parent.key)
+        own = type(parent.value) is MarkedMap and parent.names_fields and is_secret_key(parent.key)
         return own, own
 
     def _record_secret(self, value: Any, spans: tuple[Span, ...]) -> None:
         """A secret-looking key's value is written at `spans`; a reference holds no secret."""
         if not is_reference(value):
             self.secret_spans.extend(spans)
+            self.secret_values.extend(secret_values(value))
 
     def _open(self, container: MarkedMap | MarkedList, event: Any) -> None:
         self._check_tag(event, "map" if isinstance(container, MarkedMap) else "seq")
@@ -403,21 +405,20 @@ class _Builder:
                 "a profile file nests a few levels; check the indentation",
                 _mark(event),
             )
-        self.decoded += 1
-        in_secret, _ = self._secret_position()
         parent = self.stack[-1] if self.stack else None
+        in_secret = parent is not None and self._secret_position(parent)[0]
         # where aliases inside are written matters if this container is a secret, or is
         # anchored (an alias to it may land under a secret key), or lies inside one that is
         collects = in_secret or bool(event.anchor) or (parent is not None and parent.collects)
+        path = self._child_path()
         frame = _Frame(
             container,
             event.anchor,
-            self._child_path(),
-            flow=bool(event.flow_style),
+            path,
             start=event.start_mark,
-            last_end=event.end_mark,
             in_secret=in_secret,
             collects=collects,
+            names_fields=path != PROFILES,  # a profile named `password-reset` is a profile, not a secret
         )
         self.stack.append(frame)
 
@@ -433,38 +434,55 @@ class _Builder:
         frame = self.stack.pop()
         if isinstance(frame.value, MarkedMap):
             _apply_merges(frame.value, frame.merges)
-        end = event.end_mark if frame.flow else frame.last_end
-        _, own_secret = self._secret_position()
+        # a flow collection ends after its bracket; a block one where the next token starts,
+        # so its span may take in comment lines after it: masked too, which shows less, never more
+        end = event.end_mark
+        parent = self.stack[-1] if self.stack else None
+        _, own_secret = self._secret_position(parent)
         spans: tuple[Span, ...] = ()
         if own_secret or frame.anchor:
             spans = (Span(_to_mark(frame.start), _to_mark(end)), *frame.aliased)
             if own_secret:
                 self._record_secret(frame.value, spans)
-        if self.stack and self.stack[-1].collects:
-            self.stack[-1].aliased.extend(frame.aliased)
+        if parent is not None and parent.collects and frame.aliased:
+            parent.aliased.extend(frame.aliased)
         node = _Node(frame.value, frame.size, frame.height, spans if frame.anchor else ())
-        self._attach(node, frame.anchor, frame.value.mark, end)
+        self._attach(node, frame.anchor, frame.value.mark)
 
     def _scalar(self, event: Any) -> None:  # the hot path: one call per key and value
-        start, end = event.start_mark, event.end_mark
+        start = event.start_mark
         mark = Mark(start.line + 1, start.column + 1)
         if self.scalar_spans is not None:
+            end = event.end_mark
             self.scalar_spans.append(((mark.line, mark.column), (end.line + 1, end.column + 1)))
-        self.decoded += 1
         parent = self.stack[-1] if self.stack else None
         in_map = parent is not None and type(parent.value) is MarkedMap
         if in_map and parent.expect_key:  # type: ignore[union-attr]
             self._check_tag(event, "str")
             parent.key, parent.key_mark, parent.expect_key = event.value, mark, False  # type: ignore[union-attr]
-            parent.last_end = end  # type: ignore[union-attr]
             if event.anchor:
                 self.anchors[event.anchor] = _Node(event.value, 1, 1, (_span(event),))
             return
         value = self._scalar_value(event)
         # a secret key's own value; inside a secret container, the container's span covers it
-        if in_map and not parent.in_secret and is_secret_key(parent.key):  # type: ignore[union-attr]
+        if in_map and parent.names_fields and not parent.in_secret and is_secret_key(parent.key):  # type: ignore[union-attr]
             self._record_secret(value, (_span(event),))
-        self._attach(_Node(value, 1, 1, (_span(event),) if event.anchor else ()), event.anchor, mark, end)
+        if event.anchor or parent is None:
+            self._attach(_Node(value, 1, 1, (_span(event),) if event.anchor else ()), event.anchor, mark)
+            return
+        # what _attach does, for a plain value: this runs once per value of the document
+        if len(self.stack) >= MAX_DEPTH:
+            raise UnreadableDocument(
+                f"the document nests deeper than {MAX_DEPTH} levels", "check the aliases and indentation", mark
+            )
+        parent.size += 1
+        if parent.height < 2:
+            parent.height = 2
+        if in_map:
+            self._set_key(parent, value, mark)
+        else:
+            parent.value.append(value)
+            parent.value.item_marks.append(mark)  # type: ignore[union-attr]
 
     def _scalar_value(self, event: Any) -> Any:
         tag = event.tag
@@ -489,7 +507,7 @@ class _Builder:
         if short is not None and allowed:
             return short
         parent = self.stack[-1] if self.stack else None
-        in_secret = parent is not None and (parent.in_secret or (not parent.expect_key and self._secret_position()[0]))
+        in_secret = parent is not None and (parent.in_secret or (not parent.expect_key and self._secret_position(parent)[0]))
         raise UnreadableDocument(  # a tag written on a password may be the password: not named there
             "the tag is not supported" if in_secret or len(tag) > 80 else f"the tag {tag} is not supported",
             "remove the tag: mailcheck reads plain YAML data and never runs code from tags",
@@ -509,27 +527,28 @@ class _Builder:
             if not isinstance(node.value, str):
                 raise UnreadableDocument("an alias used as a key is not text", "use plain text keys", _mark(event))
             parent.key, parent.key_mark, parent.expect_key = node.value, _mark(event), False
-            parent.last_end = event.end_mark
             return
         self._count_alias(node, _mark(event))
-        _, own_secret = self._secret_position()
+        _, own_secret = self._secret_position(parent)
         if own_secret:  # the secret is written where the anchor is, not here
             self._record_secret(node.value, (_span(event), *node.spans))
         elif parent is not None and parent.collects:
             parent.aliased.extend(node.spans)
-        self._attach(node, None, _mark(event), event.end_mark)
+        self._attach(node, None, _mark(event))
 
     def _count_alias(self, node: _Node, mark: Mark) -> None:
-        self.decoded += node.size
         self.from_aliases += node.size
-        if self.decoded > ALIAS_RATIO_LOW and self.from_aliases > _allowed_alias_ratio(self.decoded) * self.decoded:
+        # the nodes built so far, aliases expanded: what each open container holds (a closed
+        # one is counted in its parent's size), and the node this alias repeats
+        decoded = sum(frame.size for frame in self.stack) + node.size
+        if decoded > ALIAS_RATIO_LOW and self.from_aliases > _allowed_alias_ratio(decoded) * decoded:
             raise UnreadableDocument(
-                f"aliases expand the document to {self.decoded:,} nodes, {self.from_aliases:,} of them repeated by aliases",
+                f"aliases expand the document to {decoded:,} nodes, {self.from_aliases:,} of them repeated by aliases",
                 "this looks like a YAML bomb (nested aliases); share settings with one level of anchors",
                 mark,
             )
 
-    def _attach(self, node: _Node, anchor: str | None, mark: Mark, end: Any) -> None:
+    def _attach(self, node: _Node, anchor: str | None, mark: Mark) -> None:
         if node.height + len(self.stack) > MAX_DEPTH:
             raise UnreadableDocument(
                 f"the document nests deeper than {MAX_DEPTH} levels", "check the aliases and indentation", mark
@@ -542,7 +561,6 @@ class _Builder:
         parent = self.stack[-1]
         parent.size += node.size
         parent.height = max(parent.height, node.height + 1)
-        parent.last_end = end
         if isinstance(parent.value, MarkedList):
             parent.value.append(node.value)
             parent.value.item_marks.append(mark)
@@ -595,7 +613,7 @@ class _Builder:
 
 def _repeated_key(frame: _Frame, key: str, first: Mark, again: Mark) -> LoadProblem:
     if frame.in_secret:  # a key inside a password's value may be the password: never named
-        field = next(i for i, step in enumerate(frame.path) if isinstance(step, str) and is_secret_key(step))
+        field = secret_key_index(frame.path) or 0
         return LoadProblem(
             "MC002",
             f"a key inside this secret value is repeated; it was first written on line {first.line} (not shown)",

@@ -73,7 +73,7 @@ class EnvSecret(_Closed):
 
 
 class FileSecret(_Closed):
-    """Read the secret from a file (first line), relative to the profile file."""
+    """Read the secret from a file (one line of at most 4 KiB), relative to the profile file."""
 
     file: Annotated[StrictStr, Field(min_length=1, description="Path of a file holding the secret.")]
 

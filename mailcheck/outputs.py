@@ -165,17 +165,16 @@ def write_report(path: Path, text: str) -> None:
     Anything else (a directory, a socket, a block device) is refused.
     """
     data = text.encode("utf-8", "backslashreplace")
-    target = Path(os.path.realpath(path))
     try:
-        info = target.stat()
+        info = os.stat(path)  # what the path leads to, through any symlinks
     except FileNotFoundError:
-        info = None
+        info = None  # nothing there yet, or a symlink to nothing yet
     except OSError as err:
         raise OutputError(f"cannot write {path}: {err.strerror or err}") from None
-    if info is None or stat.S_ISREG(info.st_mode):
-        _replace_atomically(path, target, data, info)
-    elif stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode):
-        _write_stream(path, target, data)
+    if info is not None and (stat.S_ISCHR(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+        _write_stream(path, data)  # opened by its own name: /dev/stdout leads to a pipe, not a path
+    elif info is None or stat.S_ISREG(info.st_mode):
+        _replace_atomically(path, Path(os.path.realpath(path)), data, info)
     else:
         kind = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file, device or FIFO"
         raise OutputError(f"cannot write {path}: it is {kind}")
@@ -204,13 +203,14 @@ def _replace_atomically(shown: Path, target: Path, data: bytes, info: os.stat_re
             Path(temp).unlink(missing_ok=True)
 
 
-def _write_stream(shown: Path, target: Path, data: bytes) -> None:
+def _write_stream(path: Path, data: bytes) -> None:
     """Write to a device or FIFO in place. A FIFO nobody reads would block the open forever:
     it is opened without blocking, which fails at once in that case."""
     import fcntl
 
+    shown = path
     try:
-        fd = os.open(target, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as err:
         reason = "no process is reading it" if err.errno == errno.ENXIO else err.strerror or str(err)
         raise OutputError(f"cannot write {shown}: {reason}") from None

@@ -1,14 +1,15 @@
-"""Secret references: how a profile names a password or token without containing it.
+"""Secrets: how a profile names a password or token without containing it, which keys hold
+one in any spelling, and the masking of secret values in text bound for output.
 
-The linter classifies references (inline secrets are findings); the probe resolves them.
-Secret values never leave this module except to the login step, and never in a message.
+The linter classifies references (inline secrets are findings) and the loader records
+where secrets are written; the probe resolves references (probe/secret_source.py).
 """
 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 
 _PLACEHOLDER = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}\Z")
@@ -58,7 +59,7 @@ _SECRET_TOKENS = frozenset({"pw", "psw", "pword"})
 # Misspellings (`pasword`, `secert`, `tokne`): edit distance allowed per word, transpositions
 # counting one. Words shorter than six letters are matched as whole tokens only.
 _SECRET_TYPOS = {"password": 2, "passwd": 1, "secret": 1, "credential": 2, "apikey": 1}
-_WHOLE_TOKEN_TYPOS = {"token": 1, "pass": 1}
+_WHOLE_TOKEN_TYPOS = ("token", "pass")  # one edit away
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 
@@ -70,23 +71,34 @@ def is_secret_key(key: object) -> bool:
     squashed = "".join(tokens)
     if any(stem in squashed for stem in _SECRET_STEMS) or _SECRET_TOKENS.intersection(tokens):
         return True
+    # Each edit takes away at most one of a word's distinct letters, so a word missing more
+    # of them than its edits allow is ruled out without the edit distance: most keys are.
     letters = frozenset(squashed)
-    if any(_within(squashed, letters, word, allowed, anywhere=True) for word, allowed in _SECRET_TYPOS.items()):
-        return True
-    return any(
-        _within(t, letters, word, allowed, anywhere=False) for t in tokens for word, allowed in _WHOLE_TOKEN_TYPOS.items()
-    )
+    for word, allowed in _SECRET_TYPOS.items():
+        if len(_LETTERS[word] - letters) <= allowed and _within(squashed, word, allowed, anywhere=True):
+            return True
+    return any(_one_edit_apart(token, word) for token in tokens for word in _WHOLE_TOKEN_TYPOS)
 
 
-def _within(text: str, letters: frozenset[str], word: str, allowed: int, *, anywhere: bool) -> bool:
-    """Whether `word` is within `allowed` edits (insert, delete, substitute, swap) of `text`,
-    or with `anywhere`, of some part of it (Sellers' approximate substring search).
+_LETTERS = {word: frozenset(word) for word in _SECRET_TYPOS}
 
-    `letters` (those of the key) rule most keys out at once: each edit can take away at most
-    one of the word's distinct letters, so more than `allowed` of them missing means no match."""
-    if len(text) < len(word) - allowed or (not anywhere and len(text) > len(word) + allowed):
+
+def _one_edit_apart(text: str, word: str) -> bool:
+    """Whether `text` is `word` with one letter changed, added, dropped, or two swapped."""
+    if abs(len(text) - len(word)) > 1 or text == word:
         return False
-    if len(frozenset(word) - letters) > allowed:
+    start = next((i for i, (a, b) in enumerate(zip(text, word)) if a != b), min(len(text), len(word)))
+    if len(text) == len(word):
+        swapped = text[start + 1 : start + 2] == word[start : start + 1] and text[start : start + 1] == word[start + 1 : start + 2]
+        return text[start + 1 :] == word[start + 1 :] or (swapped and text[start + 2 :] == word[start + 2 :])
+    longer, shorter = (text, word) if len(text) > len(word) else (word, text)
+    return longer[start + 1 :] == shorter[start:]
+
+
+def _within(text: str, word: str, allowed: int, *, anywhere: bool) -> bool:
+    """Whether `word` is within `allowed` edits (insert, delete, substitute, swap) of `text`,
+    or with `anywhere`, of some part of it (Sellers' approximate substring search)."""
+    if len(text) < len(word) - allowed or (not anywhere and len(text) > len(word) + allowed):
         return False
     previous2: list[int] = []
     previous = list(range(len(text) + 1)) if not anywhere else [0] * (len(text) + 1)
@@ -99,6 +111,20 @@ def _within(text: str, letters: frozenset[str], word: str, allowed: int, *, anyw
                 row[j] = min(row[j], previous2[j - 2] + 1)
         previous2, previous = previous, row
     return (min(previous) if anywhere else previous[-1]) <= allowed
+
+
+def secret_key_index(path: tuple[Any, ...]) -> int | None:
+    """The position of the first key in a document path that names a secret field, if any:
+    ("profiles", "out", "auth", "password", "env") -> 3. The names of profiles are not
+    fields: a profile named `password-reset` is not a secret."""
+    return next(
+        (
+            i
+            for i, key in enumerate(path)
+            if isinstance(key, str) and not (i == 1 and path[0] == "profiles") and is_secret_key(key)
+        ),
+        None,
+    )
 
 
 def echo_forms(secret: str) -> list[str]:
@@ -226,23 +252,3 @@ def secret_values(value: Any) -> list[str]:
         elif node is not None:
             found.append(str(node))
     return found
-
-
-def collect_written_secrets(data: object, redactor: Redactor) -> None:
-    """Add every value written under a secret-looking key, wherever it is in the document.
-
-    Covers misplaced and misspelt keys too (`pass:` at profile level, `pasword`), so that no
-    message can carry a password the file contains.
-    """
-    stack = [data]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, dict):
-            for key, value in node.items():
-                if is_secret_key(key):
-                    for text in secret_values(value):
-                        redactor.add(text)
-                else:
-                    stack.append(value)
-        elif isinstance(node, list):
-            stack.extend(node)

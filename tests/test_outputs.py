@@ -246,3 +246,21 @@ def test_missing_folders_are_created_and_one_failure_does_not_stop_the_others(tm
     assert (tmp_path / "reports" / "ci" / "j.xml").read_text().startswith("<?xml")
     assert json.loads((tmp_path / "gl.json").read_text())
     assert not [p for p in tmp_path.rglob("*.tmp")]
+
+
+def test_dev_stdout_as_an_output_writes_to_the_pipe(tmp_path: Path) -> None:
+    # /dev/stdout leads, through /proc, to a pipe that has no path to replace
+    import subprocess
+    import sys
+
+    write(repo(tmp_path), "app.mail.yaml", BAD)
+    done = subprocess.run(
+        [sys.executable, "-m", "mailcheck", "check", "app.mail.yaml", "--format", "github", "--output", "json:/dev/stdout"],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    annotations, _, report = done.stdout.decode().partition('{\n  "tool"')
+    assert annotations.startswith("::error") and json.loads('{"tool"' + report)["summary"]["errors"] == 2

@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from mailcheck.outputs import Output, output_options
+from mailcheck.probe import DEFAULT_CONCURRENCY
 
 PROGRESS_AFTER = 3  # show progress on a terminal when more profiles than this run
 
@@ -21,7 +22,7 @@ PROGRESS_AFTER = 3  # show progress on a terminal when more profiles than this r
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--profile", "profiles", multiple=True, metavar="NAME", help="Probe only this profile (repeatable).")
 @click.option("--send-test", is_flag=True, help="Send a test message with SMTP profiles that set test.send_to.")
-@click.option("--concurrency", type=click.IntRange(1, 4096), default=128, show_default=True, help="Profiles probed at once.")
+@click.option("--concurrency", type=click.IntRange(1, 4096), default=DEFAULT_CONCURRENCY, show_default=True, help="Profiles probed at once.")
 @output_options("probe")
 @click.option("--allow-cleartext-auth", is_flag=True, help="Allow logins over unencrypted connections (security: none).")
 @click.option("--cert-warn-days", type=click.IntRange(0, 3650), default=14, show_default=True, help="Warn (MC510) when the certificate expires within this many days.")

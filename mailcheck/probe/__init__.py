@@ -12,3 +12,9 @@ TLS, certificate, login, test message, QUIT), `runner` (selection, concurrency) 
 
 Nothing here is imported by `mailcheck check`: the linter stays fast and offline.
 """
+
+# Probes mostly wait on the network, so a run takes about its slowest probe when they all
+# run at once: 256 covers 300 profiles in one wave (measured with benchmarks/probe_bench.py:
+# wall 1.1x the slowest probe, against 2.3x at 128) and keeps two sockets per probe within
+# the usual limit of 1,024 open files. Here, not in runner.py, so `--help` loads no probe code.
+DEFAULT_CONCURRENCY = 256

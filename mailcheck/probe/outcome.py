@@ -1,4 +1,4 @@
-"""What a probe step concludes: an outcome of one of the probe rules (MC501-MC519).
+"""What a probe step concludes: an outcome of one of the probe rules (MC501-MC520).
 
 The rule modules build outcomes (they own the wording, next to their documentation);
 the session raises them to end a probe, or notes them (warnings) and goes on. The

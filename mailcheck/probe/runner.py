@@ -12,6 +12,7 @@ from pathlib import Path
 
 from mailcheck.checker import FileResult, settle
 from mailcheck.config import Settings
+from mailcheck.probe import DEFAULT_CONCURRENCY
 from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.report import NotProbed, ProbeReport, ProbeResult
 from mailcheck.probe.session import Session
@@ -20,8 +21,6 @@ from mailcheck.profile import ProfileView
 from mailcheck.rules.base import ProfileContext
 from mailcheck.run import RunError, run_check
 
-# Enough for 100 profiles behind dead hosts to finish in about one timeout.
-DEFAULT_CONCURRENCY = 128
 SAFETY_MARGIN = 1.0  # seconds past a profile's timeout before the runner abandons its probe
 
 OnResult = Callable[[ProbeResult], None]

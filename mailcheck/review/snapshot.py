@@ -18,7 +18,7 @@ from mailcheck.checker import FileResult, check_file
 from mailcheck.config import Settings
 from mailcheck.loader import UnreadableDocument, read_document
 from mailcheck.review import git
-from mailcheck.secrets import Redactor, collect_written_secrets
+from mailcheck.secrets import Redactor
 from mailcheck.text import display_path
 
 
@@ -43,7 +43,8 @@ class Snapshot:
         """Teach `redactor` every secret value written in any of this side's files."""
         for result in self.files.values():
             if result.document is not None:
-                collect_written_secrets(result.document.data, redactor)
+                for secret in result.document.secret_values:
+                    redactor.add(secret)
 
 
 def from_file(path: Path, given: str, key: str, settings: Settings) -> Snapshot:

@@ -13,31 +13,30 @@ __all__ = ["Finding", "ProfileContext", "Rule", "Severity"]
 
 @dataclass(frozen=True, slots=True)
 class ProfileContext:
-    """One structurally valid profile, with the document that holds it."""
+    """One profile (a mapping; some fields may be invalid, see profile.py), with its document."""
 
     document: Document
     file: str  # the path as shown to the user
     profile: ProfileView
 
-    def finding(self, rule: Rule, keys: tuple[str, ...], message: str, hint: str, *, key: bool = False) -> Finding:
-        """A finding at the value (or the key) `keys` below this profile; a missing value
-        points at the nearest thing that is written."""
+    def finding(
+        self,
+        rule: Rule,
+        keys: tuple[str, ...],
+        message: str,
+        hint: str,
+        *,
+        key: bool = False,
+        character: int | None = None,
+    ) -> Finding:
+        """A finding at the value (or the key) `keys` below this profile, or at one `character`
+        of that text value as written in the file; a missing value points at the nearest
+        thing that is written."""
         path = ("profiles", self.profile.name, *keys)
-        mark = self.document.locate(path, key=key)
-        return rule.finding(
-            file=self.file,
-            line=mark.line,
-            column=mark.column,
-            profile=self.profile.name,
-            path=path,
-            message=message,
-            hint=hint,
-        )
-
-    def finding_at_character(self, rule: Rule, keys: tuple[str, ...], index: int, message: str, hint: str) -> Finding:
-        """A finding at character `index` of the text value `keys`, as written in the file."""
-        path = ("profiles", self.profile.name, *keys)
-        mark = self.document.locate_character(path, index)
+        if character is not None:
+            mark = self.document.locate_character(path, character)
+        else:
+            mark = self.document.locate(path, key=key)
         return rule.finding(
             file=self.file,
             line=mark.line,

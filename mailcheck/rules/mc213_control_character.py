@@ -33,7 +33,7 @@ auth:
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from collections.abc import Iterator
 
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
@@ -49,13 +49,14 @@ _NAMES = {
 _LINE_ENDS = frozenset("\r\n\0\x85\u2028\u2029")  # what ends a line, for a server or for C string code
 
 
+# Unicode's Cc category is exactly C0, DEL and C1; with the two Unicode line separators
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def control_character(text: str) -> int | None:
     """The index of the first control character or line separator in `text`, if any."""
-    return next((i for i, char in enumerate(text) if _is_control(char)), None)
-
-
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) == "Cc" or char in "\u2028\u2029"
+    found = _CONTROL.search(text)
+    return found.start() if found is not None else None
 
 
 def describe(char: str) -> str:
@@ -75,10 +76,10 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
             if char in _LINE_ENDS
             else "servers refuse it, and printed in a log or terminal it can hide or rewrite text"
         )
-        yield ctx.finding_at_character(
+        yield ctx.finding(
             RULE,
             keys,
-            index,
             f"{'.'.join(keys)} holds {describe(char)} at character {index + 1}: {effect}",
             "remove the control character: a host, login, address or name is one line of printable text",
+            character=index,
         )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from mailcheck.secrets import Redactor, collect_written_secrets
+from mailcheck.loader import read_document
+from mailcheck.secrets import Redactor
 
 
 def test_a_secret_is_masked_wherever_it_appears() -> None:
@@ -23,17 +24,21 @@ def test_each_line_of_a_multi_line_secret_is_masked() -> None:
     assert redact("x second-line-secret y") == "x **** y"
 
 
-def test_values_under_secret_keys_are_collected_wherever_they_are_written() -> None:
+def test_values_under_secret_keys_are_collected_wherever_they_are_written(tmp_path) -> None:
+    path = tmp_path / "a.mail.yaml"
+    path.write_text(
+        "profiles:\n"
+        "  a: {auth: {password: inline-one, token: {env: TOKEN}}, pass: misplaced-two}\n"
+        "  b: {auth: {password: '${FROM_ENV}'}, secret: 918273645, x: {pasword: [nested-three]}}\n"
+        "  password-reset: {host: smtp.example.com}\n",
+        encoding="utf-8",
+    )
     redact = Redactor()
-    document = {
-        "profiles": {
-            "a": {"auth": {"password": "inline-one", "token": {"env": "TOKEN"}}, "pass": "misplaced-two"},
-            "b": {"auth": {"password": "${FROM_ENV}"}, "secret": 918273645},
-        }
-    }
-    collect_written_secrets(document, redact)
-    text = redact("inline-one misplaced-two 918273645 TOKEN ${FROM_ENV}")
-    assert text == "**** **** **** TOKEN ${FROM_ENV}"  # references are not secrets
+    for secret in read_document(path).secret_values:
+        redact.add(secret)
+    text = redact("inline-one misplaced-two 918273645 nested-three TOKEN ${FROM_ENV} smtp.example.com")
+    # references are not secrets, nor what a profile named like a secret holds
+    assert text == "**** **** **** **** TOKEN ${FROM_ENV} smtp.example.com"
 
 
 def test_a_secret_the_probe_sends_is_masked_in_every_form_a_server_could_echo() -> None:
