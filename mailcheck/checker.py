@@ -15,13 +15,15 @@ from mailcheck.config import Settings
 from mailcheck.excerpt import Excerpt, SourceLines
 from mailcheck.findings import Finding, Rule, dotted, iter_unique, sort_key
 from mailcheck.format import strip_extensions
-from mailcheck.loader import Document, UnreadableDocument, read_document
+from mailcheck.loader import Document, UnreadableDocument, parse_document, read_document
 from mailcheck.profile import FieldUnavailable, Keys, ProfileView
 from mailcheck.rules import all_rules, find_rule, profile_rules
+from mailcheck.rules import mc003_invalid_suppression as mc003
+from mailcheck.rules import mc004_unused_suppression as mc004
 from mailcheck.rules.base import ProfileContext
 from mailcheck.schema import validator
 from mailcheck.secrets import Redactor, secret_key_index
-from mailcheck.suppressions import parse_suppressions
+from mailcheck.suppressions import Suppressions, parse_suppressions
 from mailcheck.validator import Violation
 
 
@@ -47,10 +49,13 @@ class FileResult:
         return self._source.excerpt(line, column)
 
 
-def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
+def check_file(path: Path, shown: str, settings: Settings, *, content: bytes | None = None) -> FileResult:
+    """Check the profile file at `path`, shown to the user as `shown`. With `content` (read
+    from standard input), that is the file's text and `path` only names it: the folder a
+    relative `tls.ca_file` is found in."""
     result = FileResult(shown, path)
     try:
-        document = read_document(path)
+        document = read_document(path) if content is None else parse_document(content, path)
     except UnreadableDocument as err:
         problem = err.problem
         result.findings = settle(
@@ -60,10 +65,16 @@ def check_file(path: Path, shown: str, settings: Settings) -> FileResult:
     result.document = document
     for secret in document.secret_values:
         result.redact.add(secret)
+    suppressions = parse_suppressions(document.comments, _rule_id, document.lines)
     raw = [_at(all_rules()[p.rule], shown, p.mark, p.path, p.message, p.hint) for p in document.problems]
     raw += _lint_document(document, shown, result)
+    raw += [mc003.finding(problem, shown) for problem in suppressions.problems]
     findings = [_redacted(f, result.redact) for f in raw] if result.redact else raw
-    result.findings = settle(findings, settings, document)
+    kept = _apply(findings, settings, suppressions)
+    # after every other finding has had its chance to use a suppression; MC004 findings can
+    # themselves be suppressed (`# mailcheck: disable-line MC203, MC004`)
+    kept += _apply(_unused_suppressions(suppressions, settings, shown), settings, suppressions)
+    result.findings = sorted(kept, key=sort_key)
     return result
 
 
@@ -179,20 +190,35 @@ def _secret_field(violation: Violation) -> tuple | None:
 
 def _in_secret(violation: Violation, document: Document, shown: str, field: tuple) -> Finding:
     """A violation inside a password or token: reported at the field, with neither the value
-    nor the keys written in it in the message, the path or the fingerprint."""
+    nor the keys written in it in the message, the path or the fingerprint. What is said is
+    decided by the value's shape (the first violation of a broken mapping may be any of its
+    several): the forms a reference takes, and rotation only where a secret may be written."""
     from mailcheck.rules import mc101_schema_violation as mc101
     from mailcheck.rules import mc102_unknown_key as mc102
+    from mailcheck.rules.mc303_inline_secret import may_hold_secret
 
     mark = document.locate(field)
-    name = dotted(field)
-    if violation.kind == "unknown-key":
-        message = f"{name}: a secret reference takes `env` or `file` alone; it holds other keys (not shown)"
-        return _at(mc102.RULE, shown, mark, field, message, mc102.SECRET_REFERENCE_HINT)
+    name, key = dotted(field), str(field[-1])
+    value = _value_at(document.data, field)
     if violation.kind == "pattern" and violation.path[-1:] == ("env",):
         message = f"{name}: the environment variable name is not valid (not shown)"
         return _at(mc101.RULE, shown, mark, field, message, mc101.hint_for(violation, None))
+    if isinstance(value, dict) and ("env" in value or "file" in value) and len(value) > 1:
+        message = f"{name}: a secret reference takes `env` or `file` alone; it holds other keys (not shown)"
+        return _at(mc102.RULE, shown, mark, field, message, mc102.secret_reference_hint(may_hold_secret(value)))
+    if isinstance(value, dict) and value.get("file") == "":
+        message = f"{name}: the secret file's path is empty"
+        hint = (
+            "write {file: PATH} with the path of the file holding the secret, relative to the profile file "
+            '(or use {env: NAME} or "${NAME}")'
+        )
+        return _at(mc101.RULE, shown, mark, field, message, hint)
+    if isinstance(value, dict):  # {vault: ...}, {secretKeyRef: ...}, {}: another store's way, or nothing
+        message = f"{name}: a secret reference is {{env: NAME}} or {{file: PATH}}; this mapping has neither (keys not shown)"
+        rule = mc102.RULE if value else mc101.RULE
+        return _at(rule, shown, mark, field, message, mc101.secret_reference_hint(key, rotate=False))
     message = f"{name}: expected {{env: NAME}}, {{file: PATH}} or a \"${{NAME}}\" string (the value is not shown)"
-    return _at(mc101.RULE, shown, mark, field, message, mc101.SECRET_REFERENCE_HINT)
+    return _at(mc101.RULE, shown, mark, field, message, mc101.secret_reference_hint(key, rotate=may_hold_secret(value)))
 
 
 def _skipped_checks(violation: Violation) -> str:
@@ -228,15 +254,38 @@ def _redacted(finding: Finding, redact: Redactor) -> Finding:
 
 
 def settle(findings: list[Finding], settings: Settings, document: Document | None) -> list[Finding]:
-    """Apply configuration and suppression comments, and sort: for lint and probe findings alike."""
-    suppressions = parse_suppressions(document.comments, _rule_id) if document is not None else None
+    """Apply configuration and suppression comments, and sort: for lint and probe findings alike.
+    (check_file applies them itself, to tell which suppressions were used: MC003, MC004.)"""
+    suppressions = parse_suppressions(document.comments, _rule_id, document.lines) if document is not None else None
+    return sorted(_apply(findings, settings, suppressions), key=sort_key)
+
+
+def _apply(findings: list[Finding], settings: Settings, suppressions: Suppressions | None) -> list[Finding]:
+    """The findings neither disabled nor suppressed, with configured severities; a
+    suppression that hides one is marked used."""
     kept: list[Finding] = []
     for finding in iter_unique(findings):
-        if finding.rule in settings.disable or (suppressions and suppressions.covers(finding)):
+        if finding.rule in settings.disable or (suppressions is not None and suppressions.hide(finding)):
             continue
         override = settings.severity.get(finding.rule)
         kept.append(finding.with_severity(override) if override else finding)
-    return sorted(kept, key=sort_key)
+    return kept
+
+
+def _unused_suppressions(suppressions: Suppressions, settings: Settings, shown: str) -> list[Finding]:
+    """MC004 for each rule named in a directive that hid nothing, except where this run
+    cannot tell: a rule that did not run (disabled: the comment may be needed again when it
+    runs, in another run's settings or after the configuration changes), a probe rule
+    (`check` does not probe; a server's answer varies from run to run), and MC004 itself,
+    named to keep a suppression on purpose (ruff's `# noqa: RUF100`)."""
+    if mc004.RULE.id in settings.disable:
+        return []
+    rules = all_rules()
+    return [
+        mc004.finding(entry, shown)
+        for entry in suppressions.unused()
+        if entry.rule not in settings.disable and rules[entry.rule].stage == "lint" and entry.rule != mc004.RULE.id
+    ]
 
 
 def _rule_id(token: str) -> str | None:

@@ -9,12 +9,16 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from mailcheck import VERSION_TEXT, __version__
 from mailcheck.outputs import Output, OutputError, emit, output_options, plan
+
+if TYPE_CHECKING:
+    from mailcheck.report import CheckReport
+    from mailcheck.run import StandardInput
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -47,28 +51,83 @@ def cli() -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @output_options("check")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that makes the exit code 1 [default: error].")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Settings file (default: nearest .mailcheck.yaml or pyproject.toml).")
-@click.option("--disable", multiple=True, metavar="ID", help="Turn a rule off (repeatable).")
-def check(paths: tuple[Path, ...], format_name: str | None, outputs: tuple[Output, ...], fail_on: str | None, config_path: Path | None, disable: tuple[str, ...]) -> None:
-    """Check profile files; directories are searched for *.mail.yaml and *.mail.yml."""
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Settings file: .mailcheck.yaml (YAML), pyproject.toml or another .toml file (default: the nearest .mailcheck.yaml or pyproject.toml with [tool.mailcheck]).")
+@click.option("--disable", multiple=True, metavar="ID[,ID...]", help="Turn rules off: IDs or names, separated by commas (repeatable).")
+@click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="PATH", help="With `-` (standard input): the file name to report, to find the settings from and that ca_file paths are relative to.")
+@click.option("-q", "--quiet", is_flag=True, help="Text output: print the findings only, no summary line, nothing when there are none.")
+@click.option("--no-gitignore", "respect_gitignore", is_flag=True, flag_value=False, default=True, help="Search directories without skipping the files git ignores.")
+def check(
+    paths: tuple[Path, ...],
+    format_name: str | None,
+    outputs: tuple[Output, ...],
+    fail_on: str | None,
+    config_path: Path | None,
+    disable: tuple[str, ...],
+    stdin_filename: Path | None,
+    quiet: bool,
+    respect_gitignore: bool,
+) -> None:
+    """Check profile files; directories are searched for *.mail.yaml and *.mail.yml, `-` reads standard input."""
     from mailcheck.outputs import refuse_inputs
     from mailcheck.run import RunError, run_check
 
     try:
         targets = plan(format_name, outputs, default_format())
+        stdin = _standard_input(paths, stdin_filename)
         report, settings = run_check(
             list(paths) or [Path(".")],
             config_path=config_path,
             disable=disable,
             before_check=lambda files: refuse_inputs(targets, files),
+            stdin=stdin,
+            respect_gitignore=respect_gitignore,
         )
-        emit(report, "check", targets, color=use_color(sys.stdout))
+        terminal, files = targets[0], targets[1:]
+        if quiet and terminal.format == "text":
+            _echo_findings_only(report, color=use_color(sys.stdout))
+            emit(report, "check", files, color=False)
+        else:
+            emit(report, "check", targets, color=use_color(sys.stdout))
     except (RunError, OutputError) as err:
         fail(str(err))
     from mailcheck.findings import Severity
 
     level = Severity(fail_on) if fail_on else settings.fail_on
     sys.exit(EXIT_FINDINGS if report.fails(level) else EXIT_OK)
+
+
+def _standard_input(paths: tuple[Path, ...], stdin_filename: Path | None) -> StandardInput | None:
+    """What `-` (or `--stdin-filename` alone, as ruff takes it) reads: standard input, up to
+    one byte past the loader's bound so that a larger input is an MC001 finding, not a read
+    of everything."""
+    from mailcheck.run import STDIN, RunError, StandardInput
+
+    reads_stdin = [p for p in paths if str(p) == STDIN]
+    if not reads_stdin and (stdin_filename is None or paths):
+        if stdin_filename is not None:
+            raise RunError("--stdin-filename names what `-` reads: give `-` as the only path")
+        return None
+    if len(paths) > 1:
+        raise RunError("`-` (standard input) is checked alone: give no other path (a file named - is ./-)")
+    from mailcheck.loader import MAX_FILE_BYTES
+
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:  # closed, or replaced by a stream of text only
+        raise RunError("standard input cannot be read as bytes")
+    try:
+        content = stream.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        raise RunError(f"cannot read standard input: {err.strerror or err}") from None
+    return StandardInput(content, stdin_filename) if stdin_filename is not None else StandardInput(content)
+
+
+def _echo_findings_only(report: CheckReport, *, color: bool) -> None:
+    """`--quiet` text: each finding as text shows it, without the summary line."""
+    from mailcheck.reporters.text import finding_block
+
+    blocks = [finding_block(report, finding, color=color) for finding in report.findings]
+    if blocks:
+        click.echo("\n\n".join(blocks), color=True)
 
 
 @cli.command("rules")

@@ -1,7 +1,11 @@
-"""Project settings: `.mailcheck.yaml` or `[tool.mailcheck]` in pyproject.toml.
+"""Project settings: `.mailcheck.yaml`, `[tool.mailcheck]` in pyproject.toml, or a TOML file.
 
-Looked up from the current directory upward, stopping at the repository root. Keys:
-`disable` (rule IDs or names), `severity` (ID -> error|warning|info), `fail-on`.
+Looked up from the current directory upward, stopping at the repository root; in each
+folder `.mailcheck.yaml` first, then pyproject.toml, judged by its parsed `[tool.mailcheck]`
+table. `--config FILE` names one instead: a `.toml` file is TOML (pyproject.toml, or any TOML
+file with a `tool` table, holds the settings in `[tool.mailcheck]`; any other holds them at
+the top level, as ruff.toml does), anything else YAML. Keys: `disable` (rule IDs or names),
+`severity` (ID -> error|warning|info), `fail-on`.
 """
 
 from __future__ import annotations
@@ -16,7 +20,9 @@ from mailcheck.discovery import up_to_repo_root
 from mailcheck.findings import Severity
 
 CONFIG_FILE = ".mailcheck.yaml"
+PYPROJECT = "pyproject.toml"
 KEYS = ("disable", "severity", "fail-on")
+_EMPTY_YAML_BYTES = 1 << 20  # above this a settings file is not looked at for being empty
 
 
 class ConfigError(Exception):
@@ -32,12 +38,14 @@ class Settings:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest `.mailcheck.yaml`, or pyproject.toml with [tool.mailcheck], up to the repo root."""
+    """The nearest `.mailcheck.yaml`, or pyproject.toml with [tool.mailcheck], up to the repo
+    root; in one folder `.mailcheck.yaml` wins. A pyproject.toml that mentions mailcheck but
+    is not valid TOML is a ConfigError (as ruff does): it may hold the settings meant."""
     for folder in up_to_repo_root(start):
         candidate = folder / CONFIG_FILE
         if candidate.is_file():
             return candidate
-        pyproject = folder / "pyproject.toml"
+        pyproject = folder / PYPROJECT
         if pyproject.is_file() and _has_tool_table(pyproject):
             return pyproject
     return None
@@ -46,32 +54,49 @@ def find_config(start: Path) -> Path | None:
 def load_settings(path: Path | None) -> Settings:
     if path is None:
         return Settings()
-    raw = _read_pyproject(path) if path.name == "pyproject.toml" else _read_yaml(path)
+    raw = _read_toml(path) if path.suffix.lower() == ".toml" else _read_yaml(path)
     return _parse(raw, str(path))
 
 
 def _has_tool_table(pyproject: Path) -> bool:
+    """Whether the parsed file has a `tool.mailcheck` table (`[tool.mailcheck]`, or dotted
+    keys under `[tool]`); a mention in a comment or a string does not count. A file that
+    never says "mailcheck" cannot have the table and is not parsed: most Python projects
+    have a pyproject.toml, and a pre-commit run should not pay for reading it."""
     try:
-        return "tool.mailcheck" in pyproject.read_text(encoding="utf-8", errors="replace")
+        if b"mailcheck" not in pyproject.read_bytes():
+            return False
     except OSError:
         return False
+    tool = _toml_data(pyproject).get("tool")
+    return isinstance(tool, dict) and "mailcheck" in tool
 
 
-def _read_pyproject(path: Path) -> dict[str, Any]:
+def _toml_data(path: Path) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read [tool.mailcheck]: {_one_line(err)}") from None
+        raise ConfigError(f"{path}: not valid TOML: {_one_line(err)}") from None
     except RecursionError:  # arrays nested thousands deep
-        raise ConfigError(f"{path}: cannot read [tool.mailcheck]: the TOML nests too deep") from None
+        raise ConfigError(f"{path}: not valid TOML: it nests too deep") from None
+
+
+def _read_toml(path: Path) -> Any:
+    """The settings in a TOML file: its [tool.mailcheck] table in pyproject.toml (or in any
+    file with a `tool` table, which is laid out like one), else the top-level keys."""
+    data = _toml_data(path)
+    if path.name != PYPROJECT and "tool" not in data:
+        return data
     tool = data.get("tool", {})
     if not isinstance(tool, dict):
         raise ConfigError(f"{path}: `tool` must be a table, so that [tool.mailcheck] can be read")
-    return tool.get("mailcheck", {})  # type: ignore[no-any-return]
+    if "mailcheck" not in tool:
+        raise ConfigError(f"{path}: no [tool.mailcheck] table; put the settings there (see `mailcheck explain MC201`)")
+    return tool["mailcheck"]
 
 
 def _one_line(err: BaseException) -> str:
@@ -84,8 +109,22 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         return dict(read_document(path).data)
     except UnreadableDocument as err:
+        if _is_empty_yaml(path):  # no settings yet: the defaults, as an empty [tool.mailcheck] is
+            return {}
         mark = err.problem.mark
         raise ConfigError(f"{path}:{mark.line}:{mark.column}: {err.problem.message}") from None
+
+
+def _is_empty_yaml(path: Path) -> bool:
+    """Whether the file holds no YAML content: blank lines, comments, document markers."""
+    try:
+        if path.stat().st_size > _EMPTY_YAML_BYTES:
+            return False
+        text = path.read_bytes().decode("utf-8").removeprefix("\ufeff")
+    except (OSError, UnicodeDecodeError):
+        return False
+    lines = (raw.strip() for raw in text.splitlines())
+    return all(line in ("", "---", "...") or line.startswith("#") for line in lines)
 
 
 def _parse(raw: Any, source: str) -> Settings:

@@ -6,11 +6,23 @@ from collections.abc import Iterable
 
 from mailcheck.findings import Rule
 
-SUPPRESS = (
-    "On the line: `# mailcheck: disable-line {id} -- reason`; on the next line: "
-    "`# mailcheck: disable-next-line {id}`; for the whole file: `# mailcheck: disable-file {id}`; "
-    'for the project: `disable = ["{id}"]` in `.mailcheck.yaml` or `[tool.mailcheck]`.'
-)
+# The project-wide settings in the syntax of each file that can hold them: YAML for
+# .mailcheck.yaml, TOML for pyproject.toml (tests load both snippets from `explain` output).
+SUPPRESS = """\
+On the line: `# mailcheck: disable-line {id} -- reason`; on the next line: `# mailcheck: disable-next-line {id}`; for the whole file: `# mailcheck: disable-file {id}`.
+
+For the project, in `.mailcheck.yaml`:
+
+```yaml
+disable: [{id}]
+```
+
+or in `pyproject.toml`:
+
+```toml
+[tool.mailcheck]
+disable = ["{id}"]
+```"""
 
 
 def explain_rule(rule: Rule) -> str:
@@ -22,9 +34,9 @@ def explain_rule(rule: Rule) -> str:
 
 # --- docs/rules.md and SARIF help: the same sections, as Markdown -------------------------
 
-PROJECT_URL = "https://mailcheck.dev"  # SARIF informationUri; keep in step with model.SCHEMA_ID
-RULES_DOC = "docs/rules.md"
-RULES_DOC_URL = f"{PROJECT_URL}/{RULES_DOC}"
+# The project has no web address of its own, so no URL is built here: SARIF leaves out the
+# optional helpUri (each rule's help text travels inside the log instead).
+RULES_DOC = "docs/rules.md"  # relative to the repository root
 SECTION_ORDER = ("What it does", "Why is this bad?", "Example", "Use instead", "References")
 
 

@@ -8,7 +8,9 @@ FORMAT_VERSION = 1
 EXTENSION_PREFIX = "x-"  # top-level keys starting with it are the user's (anchors live there)
 PROFILE_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 ENV_NAME_PATTERN = r"^[A-Za-z_][A-Za-z0-9_]*$"
-SCHEMA_ID = "https://mailcheck.dev/schemas/mailcheck.schema.json"
+# A name, not an address: the project owns no domain, and editors find the schema through the
+# modeline's relative path (or their own settings), never by fetching its $id.
+SCHEMA_ID = "urn:mailcheck:schema:profile:1"
 
 
 def strip_extensions(document: dict[str, Any]) -> dict[str, Any]:

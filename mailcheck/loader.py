@@ -175,7 +175,15 @@ def _source_offset(source: str, index: int) -> int | None:
 
 def read_document(path: Path) -> Document:
     """Load `path`; raise UnreadableDocument for anything that is not one YAML mapping."""
-    text = _read_text(path)
+    return parse_document(_read_bytes(path), path)
+
+
+def parse_document(raw: bytes, path: Path) -> Document:
+    """`raw` read as a profile file is (bounded, UTF-8, one YAML mapping), named `path`:
+    for standard input, which has no file of its own."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(len(raw))
+    text = _decode(raw)
     builder = _Builder()
     # Building allocates hundreds of thousands of containers and creates no cycles:
     # the collector would spend about a third of the load time finding nothing.
@@ -197,22 +205,30 @@ def read_document(path: Path) -> Document:
     return Document(path, lines, data, builder.problems, builder.secret_spans, builder.secret_values, comments)
 
 
-def _read_text(path: Path) -> str:
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, at most MAX_FILE_BYTES + 1 of them whatever size it claims."""
     try:
         info = path.stat()
         if not stat.S_ISREG(info.st_mode):  # a FIFO or device would block or never end
             raise UnreadableDocument("not a regular file", "point mailcheck at YAML files")
-        size = info.st_size
-        if size > MAX_FILE_BYTES:
-            raise UnreadableDocument(
-                f"the file is {size / 2**20:.1f} MiB, above the {MAX_FILE_BYTES // 2**20} MiB bound",
-                "split the profiles into several files",
-            )
-        raw = path.read_bytes()
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large(info.st_size)
+        with path.open("rb") as handle:
+            return handle.read(MAX_FILE_BYTES + 1)
     except OSError as err:
         raise UnreadableDocument(
             f"cannot read the file: {err.strerror or err}", "check the path and its permissions"
         ) from None
+
+
+def _too_large(size: int) -> UnreadableDocument:
+    return UnreadableDocument(
+        f"the file is {size / 2**20:.1f} MiB, above the {MAX_FILE_BYTES // 2**20} MiB bound",
+        "split the profiles into several files",
+    )
+
+
+def _decode(raw: bytes) -> str:
     if b"\x00" in raw:
         raise UnreadableDocument("the file is binary (it contains NUL bytes)", "point mailcheck at YAML text files")
     try:
@@ -478,11 +494,12 @@ class _Builder:
         parent.size += 1
         if parent.height < 2:
             parent.height = 2
-        if in_map:
-            self._set_key(parent, value, mark)
+        container = parent.value
+        if isinstance(container, MarkedList):
+            container.append(value)
+            container.item_marks.append(mark)
         else:
-            parent.value.append(value)
-            parent.value.item_marks.append(mark)  # type: ignore[union-attr]
+            self._set_key(parent, value, mark)
 
     def _scalar_value(self, event: Any) -> Any:
         tag = event.tag

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from mailcheck.checker import check_file
@@ -13,9 +13,21 @@ from mailcheck.discovery import PROFILE_SUFFIXES, NoSuchPath, discover
 from mailcheck.report import CheckReport
 from mailcheck.text import display_path
 
+STDIN = "-"  # the path that means standard input, and the name its findings carry
+
 
 class RunError(Exception):
     """A usage problem: no such path, a broken config, nothing to check."""
+
+
+@dataclass(frozen=True)
+class StandardInput:
+    """A profile read from standard input (`mailcheck check -`), and the path it stands for:
+    the name findings carry and suppressions and settings are looked up for (`-` without
+    `--stdin-filename`). It is not read from disk."""
+
+    content: bytes
+    path: Path = Path(STDIN)
 
 
 def run_check(
@@ -24,12 +36,17 @@ def run_check(
     config_path: Path | None = None,
     disable: Iterable[str] = (),
     before_check: Callable[[list[Path]], None] | None = None,
+    stdin: StandardInput | None = None,
+    respect_gitignore: bool = True,
 ) -> tuple[CheckReport, Settings]:
-    """Check the profile files under `paths`. `before_check` sees every file the run reads
-    (profiles and settings) before any is checked, and may refuse to go on by raising."""
-    settings = _settings(config_path, disable)
+    """Check the profile files under `paths`, or `stdin` alone when given. `before_check`
+    sees every file the run reads (profiles and settings) before any is checked, and may
+    refuse to go on by raising."""
+    if stdin is not None:
+        return _check_stdin(stdin, config_path, disable, before_check)
+    settings = _settings(config_path, disable, Path.cwd())
     try:
-        files = discover(paths)
+        files = discover(paths, respect_gitignore=respect_gitignore)
     except NoSuchPath as err:
         raise RunError(f"no such file or directory: {display_path(str(err))}") from None
     if not files:
@@ -38,6 +55,23 @@ def run_check(
     if before_check is not None:
         before_check(files + ([Path(settings.source)] if settings.source else []))
     return CheckReport([check_file(f, shown_path(f), settings) for f in files]), settings
+
+
+def _check_stdin(
+    stdin: StandardInput,
+    config_path: Path | None,
+    disable: Iterable[str],
+    before_check: Callable[[list[Path]], None] | None,
+) -> tuple[CheckReport, Settings]:
+    named = stdin.path != Path(STDIN)
+    # settings are found from the named file's folder, as they would be for the file itself
+    settings = _settings(config_path, disable, Path(os.path.abspath(stdin.path)).parent if named else Path.cwd())
+    if before_check is not None:
+        # the named file is an input too: a report written over it would destroy the profile
+        # the text came from (`git show :x.mail.yaml | mailcheck check - --stdin-filename x.mail.yaml`)
+        before_check(([stdin.path] if named else []) + ([Path(settings.source)] if settings.source else []))
+    shown = shown_path(stdin.path) if named else STDIN
+    return CheckReport([check_file(stdin.path, shown, settings, content=stdin.content)]), settings
 
 
 def shown_path(path: Path) -> str:
@@ -50,12 +84,14 @@ def shown_path(path: Path) -> str:
     return display_path(shown)
 
 
-def _settings(config_path: Path | None, disable: Iterable[str]) -> Settings:
+def _settings(config_path: Path | None, disable: Iterable[str], start: Path) -> Settings:
+    """The settings file's (`--config`, else the nearest from `start`), with `--disable` added."""
     try:
         if config_path is not None and not config_path.is_file():
             raise ConfigError(f"no such config file: {config_path}")
-        settings = load_settings(config_path or find_config(Path.cwd()))
-        extra = rule_ids(disable, "--disable")
+        settings = load_settings(config_path or find_config(start))
+        # `--disable MC201,MC203` as a suppression comment takes them; repeating it adds more
+        extra = rule_ids((token for value in disable for token in value.split(",") if token.strip()), "--disable")
         return replace(settings, disable=settings.disable | extra) if extra else settings
     except ConfigError as err:
         raise RunError(str(err)) from None

@@ -15,12 +15,14 @@ from typing import Any, Literal
 _PLACEHOLDER = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}\Z")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\Z")
 
-SecretKind = Literal["env", "file", "inline", "empty"]
+# "foreign": another tool's reference (`$X`, `{{ x }}`, `op://...`), which mailcheck cannot resolve
+SecretKind = Literal["env", "file", "inline", "empty", "foreign"]
 
 
 @dataclass(frozen=True, slots=True)
 class SecretRef:
-    """Where a secret comes from. `source` is an env name or a path, never a secret."""
+    """Where a secret comes from. `source` is an env name, a path, or for a foreign reference
+    the words for its syntax (`a shell variable ($NAME)`); never a secret."""
 
     kind: SecretKind
     source: str = ""
@@ -30,6 +32,8 @@ class SecretRef:
             return f"environment variable {self.source}"
         if self.kind == "file":
             return f"file {self.source}"
+        if self.kind == "foreign":
+            return self.source
         return "an inline value" if self.kind == "inline" else "an empty value"
 
 
@@ -44,7 +48,136 @@ def parse_secret(value: Any) -> SecretRef:
     placeholder = _PLACEHOLDER.match(value)
     if placeholder:
         return SecretRef("env", placeholder.group(1))
+    foreign = foreign_reference(value)
+    if foreign is not None:
+        return SecretRef("foreign", foreign.syntax)
     return SecretRef("inline")
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignReference:
+    """A text that is another tool's way of naming a secret: mailcheck cannot resolve it, and
+    sent as it is, the text itself would be the password. Nothing here is shown but `syntax`
+    and `fix`, which never quote the value (it may be a password that merely looks like one)."""
+
+    syntax: str  # what it is, in words: "a shell variable ($NAME)"
+    fix: str  # how to write it so that mailcheck (and the probe) can resolve it
+    inline: str | None = None  # a value written in the file with it (`${X:-default}`): an inline secret
+
+
+_REFERENCE_FORMS = '"${NAME}" or {env: NAME} (or {file: PATH})'
+_SHELL_NAME = r"(?:[A-Z_][A-Z0-9_]*|[a-z_][a-z0-9_]*)"  # one case: POSIX names; a mixed-case `$Tr0ub4dor` is a password
+_ANY_NAME = r"[A-Za-z_][A-Za-z0-9_]*"
+# Each form as the tool documents it (see MC305 for the references); matched against the whole
+# value, spaces around it aside: a password that merely contains `$` or `{{` is still a password.
+_FOREIGN_FORMS: tuple[tuple[str, str, str], ...] = (
+    (
+        r"\$\{\{.*\}\}",
+        "a GitHub Actions expression (${{ ... }})",
+        f"map the secret into the job's environment (env: NAME: ${{{{ secrets.NAME }}}}) and write {_REFERENCE_FORMS}",
+    ),
+    (
+        r"\{\{.*\}\}|\{%.*%\}",
+        "a template expression ({{ ... }}: Jinja, Ansible, Helm, Go templates)",
+        f"check the rendered file, or have the template fill an environment variable and write {_REFERENCE_FORMS}",
+    ),
+    (
+        rf"\$\{{\s+{_ANY_NAME}\s*\}}|\$\{{{_ANY_NAME}\s+\}}",
+        '"${NAME}" with spaces inside the braces',
+        'remove the spaces: "${NAME}"',
+    ),
+    (
+        rf"\$\{{{_ANY_NAME}:\?.*\}}",
+        "a shell reference that fails when the variable is unset (${NAME:?message})",
+        f"write {_REFERENCE_FORMS}: the probe reports an unset variable itself (MC515)",
+    ),
+    (
+        rf"\$\{{{_ANY_NAME}[-=+?][^{{}}]*\}}",  # `${imap-pw}`: a hyphenated name, or POSIX's `${A-B}`
+        (
+            "a ${A-B} reference (a shell reads it as variable A with the default B written in the file; "
+            "other tools read A-B as one name, which an environment variable cannot have)"
+        ),
+        f"write {_REFERENCE_FORMS} with a name of letters, digits and _, and no default",
+    ),
+    (
+        r"\$\{[^{}]*\}",
+        (
+            "a ${...} reference whose name is not an environment variable name (letters, digits and _, "
+            "not starting with a digit)"
+        ),
+        f"name the variable with letters, digits and _ and write {_REFERENCE_FORMS}",
+    ),
+    (
+        rf"\$(?:env|ENV|Env):{_ANY_NAME}",
+        "a PowerShell environment variable ($env:NAME)",
+        f"write {_REFERENCE_FORMS}",
+    ),
+    (rf"\${_SHELL_NAME}", "a shell variable ($NAME)", 'add the braces, "${NAME}", or write {env: NAME} (or {file: PATH})'),
+    (
+        rf"\$\({_ANY_NAME}\)",
+        "a $(NAME) variable (Kubernetes, Azure Pipelines, make)",
+        f"write {_REFERENCE_FORMS}",
+    ),
+    (
+        r"%\([^()]+\)[#0 +-]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa]",
+        "a Python %-format or configparser interpolation (%(name)s)",
+        f"write {_REFERENCE_FORMS}",
+    ),
+    (
+        r"ENC\[[A-Z0-9_]+,data:[^\]]*\]",
+        "a SOPS-encrypted value (ENC[...])",
+        f"check and probe the decrypted file (sops decrypt), or have sops exec-env set a variable and write {_REFERENCE_FORMS}",
+    ),
+    (
+        r"vault:[^\s#]+#\S+",
+        "a HashiCorp Vault path (vault:PATH#KEY, as Bank-Vaults writes it)",
+        f"let the Vault agent or webhook set an environment variable or file, and write {_REFERENCE_FORMS}",
+    ),
+    (
+        r"op://[^/\s]+/[^/\s]+(?:/[^/\s]+)?/[^/?\s]+(?:\?\S*)?",
+        "a 1Password secret reference (op://vault/item/field)",
+        f"run the probe under op run (or op inject the file) and write {_REFERENCE_FORMS}",
+    ),
+    (
+        r"arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:\S+",
+        "an AWS Secrets Manager ARN",
+        f"have the secret put into an environment variable or file where the probe runs, and write {_REFERENCE_FORMS}",
+    ),
+    (
+        r"\{\s*(?:env|file)\s*:[^{}]*\}",
+        "a mailcheck reference written as text (in quotes)",
+        "remove the quotes: {env: NAME} and {file: PATH} are mappings",
+    ),
+)
+# POSIX parameter expansion with a value written beside the name (use default, assign default,
+# use alternative value): the value is in the file, and is what a shell would send when unset.
+_SHELL_WITH_VALUE = re.compile(rf"\$\{{{_ANY_NAME}:[-=+](.*)\}}", re.DOTALL)
+
+
+def foreign_reference(value: object) -> ForeignReference | None:
+    """The other tool's reference `value` is, if it is one (see MC305 for the forms and sources)."""
+    if not isinstance(value, str) or _PLACEHOLDER.match(value):
+        return None  # not text, or mailcheck's own "${NAME}"
+    text = value.strip()
+    if text != value and _PLACEHOLDER.match(text):
+        return ForeignReference('"${NAME}" with spaces around it', 'remove the spaces: "${NAME}"')
+    with_value = _SHELL_WITH_VALUE.fullmatch(text)
+    if with_value is not None:
+        written = with_value.group(1)
+        fix = f"write {_REFERENCE_FORMS}, without a default"
+        if not written:
+            return ForeignReference("a shell reference with an empty default (${NAME:-})", fix)
+        return ForeignReference("a shell reference with a default written in it (${NAME:-default})", fix, inline=written)
+    for pattern, syntax, fix in _foreign_forms():
+        if pattern.fullmatch(text):
+            return ForeignReference(syntax, fix)
+    return None
+
+
+@lru_cache(maxsize=1)
+def _foreign_forms() -> tuple[tuple[re.Pattern[str], str, str], ...]:
+    """Compiled on first use: most files hold references of mailcheck's own forms only."""
+    return tuple((re.compile(pattern, re.DOTALL), syntax, fix) for pattern, syntax, fix in _FOREIGN_FORMS)
 
 
 MASK = "****"
@@ -60,6 +193,7 @@ _SECRET_TOKENS = frozenset({"pw", "psw", "pword"})
 # counting one. Words shorter than six letters are matched as whole tokens only.
 _SECRET_TYPOS = {"password": 2, "passwd": 1, "secret": 1, "credential": 2, "apikey": 1}
 _WHOLE_TOKEN_TYPOS = ("token", "pass")  # one edit away
+MAX_FUZZY_KEY = 128  # letters of a key searched for misspellings
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _SEPARATORS = re.compile(r"[^A-Za-z0-9]+")
 
@@ -73,6 +207,8 @@ def is_secret_key(key: object) -> bool:
         return True
     # Each edit takes away at most one of a word's distinct letters, so a word missing more
     # of them than its edits allow is ruled out without the edit distance: most keys are.
+    if len(squashed) > MAX_FUZZY_KEY:
+        return False  # no one misspells a password in a 200-character key; and the search is O(length)
     letters = frozenset(squashed)
     for word, allowed in _SECRET_TYPOS.items():
         if len(_LETTERS[word] - letters) <= allowed and _within(squashed, word, allowed, anywhere=True):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import Any
 
@@ -31,15 +31,27 @@ ASSERTIONS = frozenset(
 Path = tuple
 
 
+Bounds = tuple[tuple[str, Any], ...]  # (keyword, limit): (("exclusiveMinimum", 0), ("maximum", 300))
+_BOUND_KEYWORDS = ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum")
+
+
 @dataclass(frozen=True, slots=True)
 class Violation:
-    """One structural problem. For `missing`, `unknown-key` and `bad-name`, `key` names the key."""
+    """One structural problem. For `missing`, `unknown-key` and `bad-name`, `key` names the key.
+
+    The rest are the facts a hint needs, whatever the kind: `allowed` the values the field
+    takes (enum, const) or, for `unknown-key`, the keys its mapping takes (of every branch the
+    value could be meant for); `bounds` every numeric bound of the field; `keys` the keys a
+    mapping takes where a mapping was expected. They never change a verdict.
+    """
 
     path: Path
     kind: str  # missing | unknown-key | bad-name | type | enum | const | range | length | pattern
     message: str
     key: str | None = None
     allowed: tuple[Any, ...] = ()
+    bounds: Bounds = ()
+    keys: tuple[str, ...] = ()
 
 
 def _is_number(value: Any) -> bool:
@@ -113,10 +125,12 @@ class SchemaValidator:
         expected: str | None = schema.get("type")
         is_type = _TYPES[expected] if expected is not None else None
         words = _TYPE_WORDS.get(expected or "", "")
+        allowed, bounds, keys = self._facts(schema)
 
         def check(value: Any, path: Path, out: list[Violation]) -> None:
             if is_type is not None and not is_type(value):
-                out.append(Violation(path, "type", f"expected {words}, found {_describe(value)}"))
+                message = f"expected {words}, found {_describe(value)}"
+                out.append(Violation(path, "type", message, allowed=allowed, bounds=bounds, keys=keys))
                 return
             for part in parts:
                 part(value, path, out)
@@ -194,9 +208,27 @@ class SchemaValidator:
         """The violations of the branch the user most likely meant."""
         fitting = [r for b, r in zip(branches, results) if self._fits(b, value)]
         if fitting:
-            return min(fitting, key=len)
+            return _widened(min(fitting, key=len), fitting)
         forms = " or ".join(dict.fromkeys(self._forms(schema)))
-        return [Violation(path, "type", f"expected {forms}, found {_describe(value)}")]
+        allowed, bounds, keys = self._facts(schema)
+        message = f"expected {forms}, found {_describe(value)}"
+        return [Violation(path, "type", message, allowed=allowed, bounds=bounds, keys=keys)]
+
+    def _facts(self, schema: dict[str, Any]) -> tuple[tuple[Any, ...], Bounds, tuple[str, ...]]:
+        """The values, numeric bounds and mapping keys `schema` accepts, over all its branches."""
+        schema = self.resolve(schema)
+        branches = schema.get("anyOf", schema.get("oneOf"))
+        if branches is None:
+            allowed = tuple(schema["enum"]) if "enum" in schema else (schema["const"],) if "const" in schema else ()
+            bounds = tuple((k, schema[k]) for k in _BOUND_KEYWORDS if k in schema)
+            keys = tuple(schema.get("properties", ())) if schema.get("type") == "object" else ()
+            return allowed, bounds, keys
+        facts = [self._facts(b) for b in branches]
+        return (
+            tuple(dict.fromkeys(a for f in facts for a in f[0])),
+            tuple(dict.fromkeys(b for f in facts for b in f[1])),
+            tuple(dict.fromkeys(k for f in facts for k in f[2])),
+        )
 
     def _fits(self, schema: dict[str, Any], value: Any) -> bool:
         """Whether `value` has the JSON type of `schema` (or of one of its branches)."""
@@ -275,6 +307,19 @@ class SchemaValidator:
         return default
 
 
+def _widened(chosen: list[Violation], fitting: list[list[Violation]]) -> list[Violation]:
+    """`chosen` with each unknown key's allowed keys taken from every branch that fits the
+    value: `{vault: x}` as a password is unknown to {env: ...} and to {file: ...} alike."""
+    keys: dict[Path, dict[Any, None]] = {}
+    for found in fitting:
+        for v in found:
+            if v.kind == "unknown-key":
+                keys.setdefault(v.path, {}).update(dict.fromkeys(v.allowed))
+    return [
+        replace(v, allowed=tuple(keys[v.path])) if v.kind == "unknown-key" and v.path in keys else v for v in chosen
+    ]
+
+
 def _build_choice(schema: dict[str, Any]) -> Check:
     def check(value: Any, path: Path, out: list[Violation]) -> None:
         if "const" in schema and not _equal(value, schema["const"]):
@@ -305,9 +350,11 @@ def _check_range(schema: dict[str, Any], value: Any, path: Path, out: list[Viola
         ("exclusiveMinimum", lambda b: value <= b, "more than"),
         ("exclusiveMaximum", lambda b: value >= b, "less than"),
     )
+    every = tuple((k, schema[k]) for k in _BOUND_KEYWORDS if k in schema)
     for keyword, broken, words in bounds:
         if keyword in schema and broken(schema[keyword]):
-            out.append(Violation(path, "range", f"{value} is out of range: must be {words} {schema[keyword]}"))
+            message = f"{value} is out of range: must be {words} {schema[keyword]}"
+            out.append(Violation(path, "range", message, bounds=every))
 
 
 def _check_string(schema: dict[str, Any], value: Any, path: Path, out: list[Violation]) -> None:

@@ -77,9 +77,11 @@ def test_annotations_and_sarif_from_several_paths(tmp_path: Path) -> None:
     assert {r["ruleId"] for r in results} == {"MC201", "MC206", "MC303"}
 
 
+WARNING_ONLY = GOOD.replace("    from:", "    tls: {verify: false}\n    from:")  # MC206, a warning
+
+
 def test_fail_on_is_passed_through(tmp_path: Path) -> None:
-    warning_only = GOOD.replace("    from:", "    tls: {verify: false}\n    from:")
-    write(repo(tmp_path), "w.mail.yaml", warning_only)
+    write(repo(tmp_path), "w.mail.yaml", WARNING_ONLY)
     assert run_check_step(tmp_path, paths="w.mail.yaml").returncode == 0
     assert (
         run_check_step(
@@ -87,6 +89,29 @@ def test_fail_on_is_passed_through(tmp_path: Path) -> None:
         ).returncode
         == 1
     )
+
+
+def test_fail_on_defaults_to_empty_so_the_project_config_decides(tmp_path: Path) -> None:
+    # A project that fails on warnings locally must fail on them in CI too.
+    assert ACTION["inputs"]["fail-on"]["default"] == ""
+    write(repo(tmp_path), "w.mail.yaml", WARNING_ONLY)
+    write(tmp_path, ".mailcheck.yaml", "fail-on: warning\n")
+    local = subprocess.run(
+        [str(MAILCHECK), "check", "w.mail.yaml"], cwd=tmp_path, capture_output=True, text=True, check=False,
+        env={**os.environ, "NO_COLOR": "1", "GITHUB_ACTIONS": ""},
+    )
+    assert local.returncode == 1, local.stdout + local.stderr
+    in_ci = run_check_step(tmp_path, paths="w.mail.yaml")
+    assert in_ci.returncode == 1, in_ci.stdout + in_ci.stderr
+    assert in_ci.stdout.startswith("::warning file=w.mail.yaml,line=")
+    # the input, when given, still wins over the configuration
+    assert run_check_step(tmp_path, paths="w.mail.yaml", **{"fail-on": "error"}).returncode == 0
+
+
+def test_pyproject_fail_on_is_honoured_too(tmp_path: Path) -> None:
+    write(repo(tmp_path), "w.mail.yaml", WARNING_ONLY)
+    write(tmp_path, "pyproject.toml", '[tool.mailcheck]\nfail-on = "warning"\n')
+    assert run_check_step(tmp_path, paths="w.mail.yaml").returncode == 1
 
 
 def test_a_path_cannot_inject_a_command(tmp_path: Path) -> None:

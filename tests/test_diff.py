@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from cli_run import Result, mailcheck
-from markdown_read import code_span_text, table_cells
+from markdown_read import code_span_text, prose_text, table_cells
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None, reason="git is not installed"
@@ -530,3 +530,153 @@ def test_a_secret_in_any_key_and_form_never_appears(
     assert {"file": "app.mail.yaml", "profile": "leaky"} in json.loads(removed[1])["profiles"]["removed"]
     for output in added + changed + removed:
         assert first not in output and second not in output
+
+
+# --- new and removed profiles: reviewed against the safe baseline ---------------------------
+
+NEW_WEAK = """\
+  legacy:
+    protocol: smtp
+    host: legacy.mail-provider.net
+    port: 587
+    security: starttls
+    tls: {verify: false, min_version: "1.0"}
+    auth: {username: app@example.com, password: {env: LEGACY_PASSWORD}}
+"""
+
+
+def _rows(markdown: str, profile: str) -> dict[str, list[str]]:
+    """Table rows of one profile, by setting: the six cells as a reader sees them."""
+    rows = {}
+    for line in markdown.splitlines():
+        if line.startswith("| ") and f"`{profile}`" in line:
+            cells = table_cells(line)
+            rows[code_span_text(cells[2], in_table=True)] = cells
+    return rows
+
+
+def test_a_new_profile_with_verify_off_and_tls_1_0_is_a_weakening(repo: Repo) -> None:
+    # before: "No weakening change", exit 0: a weak profile could be added where weakening
+    # an existing one fails the check
+    repo.write("app.mail.yaml", SMTP + NEW_WEAK)
+    result = repo.diff("main", "--fail-on-weakening")
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout.splitlines()[2].startswith("**2 weakening changes**")
+    rows = _rows(result.stdout, "legacy")
+    assert set(rows) == {"tls.verify", "tls.min_version"}  # starttls and an env secret are safe
+    assert rows["tls.verify"][0] == "**weakening**" and rows["tls.verify"][3] == "*new profile*"
+    assert code_span_text(rows["tls.verify"][4], in_table=True) == "false"
+    assert code_span_text(rows["tls.min_version"][4], in_table=True) == "1.0"
+    assert "new profile: accepts TLS 1.0 (deprecated by RFC 8996)" in prose_text(rows["tls.min_version"][5])
+    assert "added `legacy` (`app.mail.yaml`) (2 weak settings against the safe baseline" in result.stdout
+
+    review = repo.review("main")
+    assert review["summary"]["weakening"] == 2 and review["summary"]["added"] == 1
+    legacy = [c for c in review["changes"] if c["profile"] == "legacy"]
+    assert {(c["setting"], c["before"], c["after"], c["effect"], c["new_profile"]) for c in legacy} == {
+        ("tls.verify", None, "false", "weakening", True),
+        ("tls.min_version", None, "1.0", "weakening", True),
+    }
+
+
+def test_a_new_profile_in_cleartext_with_auth_to_a_network_host_weakens(repo: Repo) -> None:
+    weak = NEW_WEAK.replace("security: starttls", "security: none").replace(
+        '    tls: {verify: false, min_version: "1.0"}\n', ""
+    )
+    repo.write("app.mail.yaml", SMTP + weak)
+    [row] = [c for c in repo.review("main")["changes"] if c["profile"] == "legacy"]
+    assert (row["setting"], row["after"], row["effect"]) == ("security", "none", "weakening")
+    assert "mail and credentials would travel in cleartext" in row["reason"]
+    assert "MC204" in {f["rule"] for f in repo.review("main")["findings"]["introduced"]}
+
+
+def test_a_new_profile_with_only_safe_settings_passes(repo: Repo) -> None:
+    safe = NEW_WEAK.replace('    tls: {verify: false, min_version: "1.0"}\n', '    tls: {min_version: "1.3"}\n')
+    repo.write("app.mail.yaml", SMTP + safe)
+    result = repo.diff("main", "--fail-on-weakening")
+    assert result.exit_code == 0, result.stdout
+    assert "No weakening change" in result.stdout  # a stricter TLS 1.3 is no row either
+    assert "added `legacy` (`app.mail.yaml`) (reviewed against the safe baseline: nothing weaker)" in result.stdout
+    assert repo.review("main")["changes"] == []
+
+
+def test_a_new_loopback_relay_without_tls_is_not_a_weakening(repo: Repo) -> None:
+    local = "  local-mta:\n    protocol: smtp\n    host: localhost\n    port: 25\n    security: none\n    from: {address: root@localhost}\n"
+    repo.write("app.mail.yaml", SMTP + local)
+    assert repo.diff("main", "--fail-on-weakening").exit_code == 0
+
+
+@pytest.mark.parametrize(
+    "secret_line",
+    [
+        f"    auth: {{username: app@example.com, password: {SECRET}}}\n",
+        f"    auth: {{username: app@example.com, pasword: {SECRET}}}\n",
+        f"    smtp_pass: {SECRET}\n",
+        f"    auth: {{username: app@example.com, password: {{env: X, default: {SECRET}}}}}\n",
+    ],
+    ids=["password", "misspelt", "app-style-key", "env-with-default"],
+)
+def test_a_new_profile_with_an_inline_secret_under_any_key_weakens_and_never_shows_it(
+    repo: Repo, secret_line: str
+) -> None:
+    profile = NEW_WEAK.replace('    tls: {verify: false, min_version: "1.0"}\n', "").replace(
+        "    auth: {username: app@example.com, password: {env: LEGACY_PASSWORD}}\n", secret_line
+    )
+    repo.write("new.mail.yaml", "version: 1\nprofiles:\n" + profile)
+    markdown = repo.diff("main", "--fail-on-weakening")
+    assert markdown.exit_code == 1
+    json_output = repo.diff("main", "--format", "json").stdout
+    [row] = [c for c in json.loads(json_output)["changes"] if c["profile"] == "legacy"]
+    assert (row["after"], row["effect"], row["new_profile"]) == ("inline secret", "weakening", True)
+    assert "a secret is written in the file" in row["reason"]
+    assert SECRET not in markdown.stdout + json_output
+
+
+@pytest.mark.parametrize(
+    "reference", ['"$LEGACY_PASSWORD"', '"{{ vault_legacy_password }}"', '"op://Mail/legacy/password"']
+)
+def test_a_new_profile_naming_its_secret_in_another_tools_syntax_holds_no_inline_secret(
+    repo: Repo, reference: str
+) -> None:
+    profile = NEW_WEAK.replace('    tls: {verify: false, min_version: "1.0"}\n', "").replace(
+        "{env: LEGACY_PASSWORD}", reference
+    )
+    repo.write("app.mail.yaml", SMTP + profile)
+    review = repo.review("main")
+    assert review["changes"] == []  # not a secret in the file: nothing weaker than the baseline
+    assert [f["rule"] for f in review["findings"]["introduced"]] == ["MC305"]
+    assert repo.diff("main", "--fail-on-weakening").exit_code == 0
+
+
+def test_a_removed_profile_is_listed_and_counted_but_is_no_weakening(repo: Repo) -> None:
+    edit(repo, "  inbox:\n    protocol: imap\n    host: imap.example.com\n    security: tls\n", "")
+    edit(repo, "    auth: {username: app@example.com, password: {env: IMAP_PASSWORD}}\n", "")
+    result = repo.diff("main", "--fail-on-weakening")
+    assert result.exit_code == 0, result.stdout
+    assert "profiles: 0 added, 1 removed, 0 renamed" in result.stdout
+    assert "- removed `inbox` (`app.mail.yaml`)" in result.stdout
+    review = repo.review("main")
+    assert review["profiles"]["removed"] == [{"file": "app.mail.yaml", "profile": "inbox"}]
+    assert review["summary"]["removed"] == 1 and review["summary"]["weakening"] == 0
+
+
+def test_a_renamed_weak_profile_is_compared_not_reviewed_as_new(repo: Repo) -> None:
+    repo.write("app.mail.yaml", SMTP + NEW_WEAK)
+    repo.commit("weak legacy")
+    edit(repo, "  legacy:\n", "  legacy-relay:\n")
+    review = repo.review("HEAD")
+    assert review["profiles"]["renamed"][0]["same_settings"] is True
+    assert review["changes"] == [] and review["profiles"]["added"] == []
+    assert repo.diff("HEAD", "--fail-on-weakening").exit_code == 0
+
+
+def test_a_new_file_of_profiles_and_two_files_are_reviewed_alike(repo: Repo, tmp_path: Path) -> None:
+    repo.write("mail/legacy.mail.yaml", "version: 1\nprofiles:\n" + NEW_WEAK)
+    assert repo.diff("main", "--fail-on-weakening").exit_code == 1
+    files = tmp_path / "files"
+    files.mkdir()
+    (files / "old.mail.yaml").write_text(SMTP)
+    (files / "new.mail.yaml").write_text(SMTP + NEW_WEAK)
+    result = mailcheck(files, "diff", "old.mail.yaml", "new.mail.yaml", "--fail-on-weakening")
+    assert result.exit_code == 1
+    assert set(_rows(result.stdout, "legacy")) == {"tls.verify", "tls.min_version"}

@@ -14,6 +14,10 @@ from mailcheck.findings import Finding, Severity, count_by_severity, sort_key
 from mailcheck.probe.tls import TlsFacts
 from mailcheck.report import CheckReport
 
+# Lint rules whose question the probe answers: dropped from a probe's report for the
+# profiles it probed (MC203: whether a non-standard port speaks the profile's mode).
+PROBE_ANSWERS = frozenset({"MC203"})
+
 
 @dataclass(frozen=True)
 class Step:
@@ -117,9 +121,25 @@ class ProbeReport:
 
     @property
     def lint_findings(self) -> list[Finding]:
-        """The lint findings about the selected profiles, and about the files themselves."""
-        findings = self.check.findings
-        return [f for f in findings if f.profile is None or f.profile in self.only] if self.only else findings
+        """The lint findings about the selected profiles, and about the files themselves.
+
+        MC203 (a port whose mode cannot be checked offline) is left out for the profiles
+        probed: the probe has just checked the mode, and its hint would say to run it."""
+        probed = {(r.file, r.profile) for r in self.results}
+        return [
+            f
+            for f in self.check.findings
+            if (f.profile is None or not self.only or f.profile in self.only)
+            and not (f.rule in PROBE_ANSWERS and (f.file, f.profile) in probed)
+        ]
+
+    def lint_summary(self) -> dict[str, int]:
+        """`check`'s summary over what the probe shows: the selected profiles' lint findings
+        and the files' own, so the text line and JSON count the same findings."""
+        summary = self.check.summary()
+        if self.only:  # the profiles selected: probed, or listed as not probed
+            summary["profiles"] = len(self.results) + sum(1 for n in self.not_probed if n.profile is not None)
+        return {"files": summary["files"], "profiles": summary["profiles"], **count_by_severity(self.lint_findings)}
 
     @property
     def findings(self) -> list[Finding]:
@@ -129,7 +149,7 @@ class ProbeReport:
     def summary(self) -> dict[str, int]:
         statuses = [r.status for r in self.results]
         return {
-            **self.check.summary(),
+            **self.lint_summary(),
             **count_by_severity(self.findings),
             "probed": len(self.results),
             "ok": statuses.count("ok"),

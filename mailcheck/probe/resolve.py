@@ -36,6 +36,9 @@ class Nameserver:
             raise ValueError(f"--nameserver wants an IP address and an optional port, not {text!r}")
         return cls(host, int(port))
 
+    def __str__(self) -> str:
+        return f"{self.address} port {self.port}"
+
 
 async def resolve(host: str, port: int, deadline: Deadline, nameserver: Nameserver | None) -> list[str]:
     """Addresses to try, in order; raises the MC501 outcome."""
@@ -46,12 +49,9 @@ async def resolve(host: str, port: int, deadline: Deadline, nameserver: Nameserv
     name = ascii_host(host) or (host if host.isascii() else None)
     if name is None:
         raise mc501.outcome(host, "it is not a valid domain name")
-    try:
-        if nameserver is not None:
-            return await _ask_nameserver(name, host, nameserver, deadline)
-        return await _ask_system(name, host, port, deadline)
-    except WireTimeout:
-        raise mc501.outcome(host, f"no answer from DNS within the timeout of {deadline.seconds:g}s") from None
+    if nameserver is not None:
+        return await _ask_nameserver(name, host, nameserver, deadline)
+    return await _ask_system(name, host, port, deadline)
 
 
 async def _ask_system(name: str, host: str, port: int, deadline: Deadline) -> list[str]:
@@ -60,7 +60,11 @@ async def _ask_system(name: str, host: str, port: int, deadline: Deadline) -> li
     lookup = in_thread(lambda: socket.getaddrinfo(name, port, type=socket.SOCK_STREAM), f"resolve-{name}")
     try:
         infos = await deadline.within(lookup)
+    except WireTimeout:
+        raise mc501.no_answer(host, None, f"within the timeout of {deadline.seconds:g}s") from None
     except socket.gaierror as err:
+        if err.errno == socket.EAI_AGAIN:  # "Temporary failure in name resolution": no server answered
+            raise mc501.no_answer(host, None, f"({err.strerror})") from None
         raise mc501.outcome(host, err.strerror or str(err)) from None
     except UnicodeError:
         raise mc501.outcome(host, "it is not a valid domain name") from None
@@ -85,8 +89,10 @@ async def _ask_nameserver(name: str, host: str, nameserver: Nameserver, deadline
             addresses.extend(item.to_text() for item in answer)
     except dns.resolver.NXDOMAIN:
         raise mc501.outcome(host, "the name does not exist (NXDOMAIN)") from None
-    except dns.exception.Timeout:
-        raise WireTimeout() from None
+    except (dns.exception.Timeout, WireTimeout):  # not the name's fault: the server said nothing
+        raise mc501.no_answer(host, str(nameserver), f"within the timeout of {deadline.seconds:g}s") from None
+    except dns.resolver.NoNameservers as err:  # SERVFAIL, REFUSED, or a reply that would not parse
+        raise mc501.server_failed(host, str(nameserver), str(err)) from None
     except dns.exception.DNSException as err:
         raise mc501.outcome(host, f"{type(err).__name__}: {err}") from None
     if not addresses:

@@ -5,7 +5,9 @@ A secret is one line of text: it is sent inside a command line (POP3 `PASS`, IMA
 rest in as commands of their own, and a NUL ends the SASL PLAIN fields. So a secret with
 a control character is refused (MC515) and never sent, wherever it comes from; a secret
 file must be a regular file of at most MAX_SECRET_FILE_BYTES holding the secret on one
-line (one final newline is fine). Messages say what is wrong, never what the secret is.
+line (one final newline is fine). A reference in another tool's syntax (`$X`, `{{ x }}`,
+`op://...`, see MC305) is refused too: the text is not the password. Messages say what is
+wrong, never what the secret is.
 """
 
 from __future__ import annotations
@@ -47,6 +49,12 @@ async def resolve_secret(
             return await deadline.within(in_thread(lambda: _read_secret_file(base_dir / ref.source, ref.source), "secret"))
         except WireTimeout:
             raise SecretUnavailable(f"secret file {ref.source} could not be read within the timeout") from None
+    if ref.kind == "foreign":
+        # `$SMTP_PASSWORD`, `{{ vault_pw }}`, `op://...`: nothing resolved it, and the text is not
+        # the password; sending it would be a failed login that tests nothing (MC305)
+        raise SecretUnavailable(
+            f"{ref.describe()}, which mailcheck cannot resolve; the text itself was not sent as the secret"
+        )
     if ref.kind == "inline" and isinstance(raw, str):
         return _one_line(raw, "the inline secret")
     raise SecretUnavailable("the secret is empty")

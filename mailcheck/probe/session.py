@@ -28,7 +28,7 @@ from mailcheck.probe.resolve import resolve
 from mailcheck.probe.sasl import authenticate, choose
 from mailcheck.probe.secret_source import SecretUnavailable, resolve_secret
 from mailcheck.probe.smtp import SmtpDialogue, test_message
-from mailcheck.probe.sniff import Sniffed, Speaks, classify, sniff
+from mailcheck.probe.sniff import Sniffed, Speaks, classify, offers_starttls, sniff
 from mailcheck.probe.steps import Recorder
 from mailcheck.probe.wire import (
     Connection,
@@ -217,7 +217,7 @@ class Session:
             except SpokeFirst as err:
                 if verb is not None:
                     raise mc517.injected_data(verb) from None
-                raise self._mode_outcome(classify(err.data), "the server spoke first") from None
+                raise await self._mode_outcome(classify(err.data), "the server spoke first") from None
             except (ssl.SSLError, ConnectionError) as err:
                 if self.lax_context is not None:
                     raise
@@ -282,17 +282,21 @@ class Session:
         if verb is None and not version_failure:  # implicit TLS: does the port speak TLS at all?
             sniffed = await self._sniff(listen_first=min(SNIFF_LISTEN, self.profile.timeout / 8))
             if sniffed.speaks is not Speaks.TLS:
-                return self._mode_outcome(sniffed, reason)
+                return await self._mode_outcome(sniffed, reason)
         best = await self._look_again(tlsmod.detection_context())
         minimum = self.tls_settings.min_version
         if version_failure or (best is not None and best.version < minimum):
             return mc511.outcome(minimum, best.version if best else None, reason)
         return mc517.handshake_failed("tls-handshake", reason)
 
-    def _mode_outcome(self, sniffed: Sniffed, reason: str) -> Outcome:
+    async def _mode_outcome(self, sniffed: Sniffed, reason: str) -> Outcome:
         port, protocol = self.profile.port, self.rec.protocol
         if sniffed.speaks is Speaks.GREETING and sniffed.protocol is self.profile.protocol:
-            return mc504.outcome(port, sniffed.describe(), sniffed.sample)
+            # the hint says starttls only when the plaintext side offers it (else MC506 next run);
+            # bounded like the greeting grace, so a server that stalls costs seconds, not the timeout
+            cap = self.deadline.capped(min(GREETING_GRACE, self.profile.timeout / 4))
+            starttls = await offers_starttls(self.address, port, self.profile.protocol, cap)
+            return mc504.outcome(port, sniffed.describe(), sniffed.sample, self.profile.protocol, starttls)
         if sniffed.speaks is Speaks.GREETING and sniffed.protocol is not None:
             return mc517.other_protocol(port, protocol, PROTOCOLS[sniffed.protocol].title, sniffed.sample)
         if sniffed.speaks is Speaks.HTTP:

@@ -4,7 +4,12 @@ Used when the profile's mode looks wrong (MC504, MC505) and to name what answere
 instead (an HTTP server, another mail protocol, garbage). It listens first, since
 plaintext mail servers greet at once; if the port stays silent it sends a TLS
 ClientHello, made by an SSLObject over memory buffers so that the raw answer can be
-classified, and reads the first bytes of the answer. Nothing else is ever sent.
+classified, and reads the first bytes of the answer. Nothing else is ever sent on that
+connection.
+
+When a port the profile takes for implicit TLS greets in plaintext, `offers_starttls`
+reads the plaintext side's capabilities on one more connection (EHLO, CAPABILITY or CAPA,
+which carry no credentials), so the hint can say whether STARTTLS is there to switch to.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from mailcheck.probe.dialogues import DIALOGUES
+from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.tls import detection_context
 from mailcheck.probe.wire import Connection, Deadline, WireError
 from mailcheck.protocols import Protocol
@@ -86,3 +92,21 @@ def client_hello(server_name: str) -> bytes:
     except ssl.SSLWantReadError:  # expected: it now waits for the ServerHello
         pass
     return outgoing.read()
+
+
+async def offers_starttls(address: str, port: int, protocol: Protocol, deadline: Deadline) -> bool | None:
+    """Whether the plaintext greeting side of `port` advertises STARTTLS (STLS for POP3):
+    the greeting, then the capabilities command, and nothing else; None when it cannot
+    tell (the connection failed, the server refused or ran out of the deadline)."""
+    try:
+        conn = await Connection.open(address, port, deadline, Redactor())
+    except (OSError, WireError):
+        return None
+    try:
+        dialogue = DIALOGUES[protocol](conn)
+        await dialogue.greeting()
+        return (await dialogue.capabilities()).starttls
+    except (OSError, WireError, Outcome):  # Outcome: a refusal, e.g. a 421 greeting or EHLO refused
+        return None
+    finally:
+        conn.close()

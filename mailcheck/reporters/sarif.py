@@ -15,18 +15,17 @@ from typing import Any
 from urllib.parse import quote
 
 from mailcheck import __version__
-from mailcheck.docs import (
-    PROJECT_URL,
-    RULES_DOC_URL,
-    explain_rule,
-    rule_anchor,
-    rule_help_markdown,
-)
+from mailcheck.docs import explain_rule, rule_help_markdown
 from mailcheck.findings import Finding, Rule
 from mailcheck.locations import fingerprints, repo_path, repo_root
 from mailcheck.rules import all_rules
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+# The project has no web address of its own, so no URI here names one. SARIF 2.1.0 makes
+# informationUri and helpUri optional (a toolComponent needs only `name`, a rule only `id`),
+# and both must be absolute: helpUri is left out (each rule's `help` carries its text), and
+# informationUri is a URN because the validator's SARIF2005 asks for one.
+TOOL_URI = "urn:mailcheck:tool"
 BASE_ID = "SRCROOT"
 FINGERPRINT_KEY = "mailcheck/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
@@ -70,7 +69,7 @@ def _driver(rules: list[Rule]) -> dict[str, Any]:
         "name": "mailcheck",
         "version": __version__,
         "semanticVersion": __version__,
-        "informationUri": PROJECT_URL,
+        "informationUri": TOOL_URI,
         "rules": [_descriptor(rule) for rule in rules],
     }
 
@@ -85,7 +84,6 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
         "name": rule.name,
         "shortDescription": {"text": _sentence(rule.summary)},
         "fullDescription": {"text": _sentence(" ".join(full.split()) or rule.summary)},
-        "helpUri": f"{RULES_DOC_URL}#{rule_anchor(rule)}",
         "help": {"text": explain_rule(rule), "markdown": rule_help_markdown(rule)},
         "defaultConfiguration": {"level": LEVELS[rule.severity.value]},
         "properties": {"tags": [rule.stage, "mail"]},

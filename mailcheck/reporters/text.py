@@ -54,10 +54,15 @@ def render_check(report: Any, *, color: bool = False) -> str:
 _STATUS = {"ok": ("PASS", "32"), "warning": ("WARN", "33"), "failed": ("FAIL", "31")}
 
 
+def probe_label(result: Any) -> str:
+    """`name (file)`: two files may each have an `outgoing` profile, so every line says whose."""
+    return f"{visible(result.profile)} ({visible(result.file)})"
+
+
 def probe_line(result: Any, width: int, *, color: bool) -> str:
-    """One profile: status, name, where, mode, TLS, certificate, AUTH, login, time."""
+    """One profile: status, name and file, where, mode, TLS, certificate, AUTH, login, time."""
     word, code = _STATUS[result.status]
-    fields = [_paint(word, "1;" + code, color), result.profile.ljust(width), f"{result.protocol} {visible(result.host)}:{result.port} {result.security}"]
+    fields = [_paint(word, "1;" + code, color), probe_label(result).ljust(width), f"{result.protocol} {visible(result.host)}:{result.port} {result.security}"]
     if result.tls is not None:
         fields.append(f"TLS {result.tls.version}")
         if result.tls.certificate is not None:
@@ -91,12 +96,12 @@ def probe_summary_line(report: Any) -> str:
     head += f"{summary['ok']} passed, {summary['warning']} with warnings, {summary['failed']} failed"
     if summary["not_probed"]:
         head += f", {summary['not_probed']} not probed"
-    return f"{head}. Lint: {summary_line(report.check.summary())}"
+    return f"{head}. Lint: {summary_line(report.lint_summary())}"
 
 
 def render_probe(report: Any, *, color: bool = False) -> str:
     blocks = [finding_block(report, finding, color=color) for finding in report.lint_findings]
-    width = max((len(r.profile) for r in report.results), default=0)
+    width = max((len(probe_label(r)) for r in report.results), default=0)
     lines = []
     for result in report.results:
         lines.append(probe_line(result, width, color=color))

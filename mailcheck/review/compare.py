@@ -3,9 +3,15 @@
 Profiles are matched by (file, name). A removed and an added profile with the same settings
 (description aside) are one profile renamed or moved; failing that, a pair of the same protocol
 sharing most settings is one profile renamed *and* changed, so that a rename cannot hide a
-weakening from `--fail-on-weakening`. Findings are matched by the identity
-code scanning uses (rule, file, profile, setting), with renamed profiles mapped first, so a
-finding that only moved lines, or followed its profile to a new name, is neither new nor fixed.
+weakening from `--fail-on-weakening`. A profile that is new (not a rename) is reviewed against
+SAFE_BASELINE: each weak setting it brings (no encryption to a host on the network, no
+certificate check, TLS below 1.2, a secret written in the file) is a weakening the change
+introduces, so adding a weak profile cannot pass where weakening an old one fails. A removed
+profile is listed and counted, not classed: it no longer connects anywhere, so it weakens
+nothing (an application still needing it fails loudly, which review of the code catches).
+Findings are matched by the identity code scanning uses (rule, file, profile, setting), with
+renamed profiles mapped first, so a finding that only moved lines, or followed its profile to
+a new name, is neither new nor fixed.
 """
 
 from __future__ import annotations
@@ -25,6 +31,13 @@ _IGNORED_FOR_RENAME = ("description",)
 _SIMILAR = (
     0.5  # share of settings two profiles must have in common to be one profile renamed
 )
+# What a new profile is compared with, setting by setting: the format's safe defaults, and
+# encryption (either mode). A secret is compared with "not set", so any inline one weakens.
+SAFE_BASELINE: dict[str, Setting] = {
+    "security": Setting("tls", "tls"),
+    "tls.verify": Setting("true", True),
+    "tls.min_version": Setting("1.2", "1.2"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,10 +52,11 @@ class Change:
     file: str
     profile: str
     setting: str
-    before: str | None  # shown text, never a secret value; None: not set
+    before: str | None  # shown text, never a secret value; None: not set (or a new profile)
     after: str | None
     effect: Effect
     reason: str
+    new_profile: bool = False  # a weak setting of a profile the change adds, judged against SAFE_BASELINE
 
 
 @dataclass
@@ -58,6 +72,10 @@ class Review:
 
     def count(self, effect: Effect) -> int:
         return sum(1 for c in self.changes if c.effect is effect)
+
+    def weak_settings(self, key: ProfileKey) -> int:
+        """How many weak settings the added profile `key` brings (rows of the table)."""
+        return sum(1 for c in self.changes if c.new_profile and (c.file, c.profile) == key)
 
     @property
     def weakens(self) -> bool:
@@ -135,6 +153,8 @@ def compare(base: Snapshot, head: Snapshot) -> Review:
         review.changes.extend(
             _changes(rename.after, old[rename.before], new[rename.after])
         )
+    for key in review.added:
+        review.changes.extend(_introduced(key, new[key]))
     review.changes.sort(
         key=lambda c: (list(Effect).index(c.effect), c.file, c.profile, c.setting)
     )
@@ -212,6 +232,20 @@ def _changes(
             effect,
             reason,
         )
+
+
+def _introduced(key: ProfileKey, settings: dict[str, Setting]) -> Iterable[Change]:
+    """The weak settings of a new profile: each one a weakening against SAFE_BASELINE, judged
+    by the same rules as a change (a secret under any key counts, loopback without TLS does not)."""
+    baseline, profile = Side(SAFE_BASELINE), Side(settings)
+    for name in sorted(settings):
+        setting = settings[name]
+        safe = SAFE_BASELINE.get(name)
+        if (safe is None and not setting.secret) or (safe is not None and safe.value == setting.value):
+            continue
+        effect, reason = classify(name, safe, setting, baseline, profile)
+        if effect is Effect.WEAKENING:
+            yield Change(*key, name, None, setting.display(), effect, f"new profile: {reason}", new_profile=True)
 
 
 def _has_auth(settings: dict[str, Setting]) -> bool:

@@ -43,7 +43,7 @@ def markdown(review: Review) -> str:
         lines += [_change_row(c) for c in review.changes]
         lines.append("")
     profile_lines = (
-        [f"- added {_profile(k)}" for k in review.added]
+        [f"- added {_profile(k)} ({_added_note(review.weak_settings(k))})" for k in review.added]
         + [f"- removed {_profile(k)}" for k in review.removed]
         + [
             f"- renamed {_profile(r.before)} → {_profile(r.after)} ({_rename_note(r)})"
@@ -59,6 +59,12 @@ def markdown(review: Review) -> str:
         if findings:
             lines += [f"**{title}**", "", *(_finding_line(f) for f in findings), ""]
     return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _added_note(weak: int) -> str:
+    if not weak:
+        return "reviewed against the safe baseline: nothing weaker"
+    return f"{weak} weak setting{'s' if weak != 1 else ''} against the safe baseline: see the table"
 
 
 def _rename_note(rename: Rename) -> str:
@@ -87,7 +93,7 @@ def _change_row(change: Change) -> str:
         _EFFECT_LABEL[change.effect],
         _profile((change.file, change.profile), in_table=True),
         _code(change.setting, in_table=True),
-        _value(change.before),
+        "*new profile*" if change.new_profile else _value(change.before),
         _value(change.after),
         _prose(change.reason),
     ]
@@ -174,6 +180,7 @@ def to_json(review: Review) -> str:
                 "after": c.after,
                 "effect": c.effect.value,
                 "reason": c.reason,
+                "new_profile": c.new_profile,
             }
             for c in review.changes
         ],

@@ -3,7 +3,9 @@
 `auth.password: hunter2` becomes the setting `auth.password` shown as "inline secret" and
 compared by a digest: a review can say "inline secret (changed)" without holding the value in
 anything it prints. Whatever is written under a secret key (`password`, `smtp_pass`, a
-misspelt `pasword`; any type, any nesting) is one secret setting, never shown. Omitted
+misspelt `pasword`; any type, any nesting) is one secret setting, never shown; another tool's
+reference (`$X`, `{{ x }}`, `op://...`) is one too, shown as a reference mailcheck cannot
+resolve: it holds no secret, so it is no inline one. Omitted
 values the format gives a default (port, tls.verify, ...) are filled in, so writing
 `port: 587` where 587 was already the default is not a change.
 """
@@ -16,11 +18,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from mailcheck.protocols import Protocol, Security
-from mailcheck.secrets import is_reference, is_secret_key, parse_secret
+from mailcheck.secrets import foreign_reference, is_reference, is_secret_key, parse_secret
 
 # Omitted settings the format gives a value to; the profile's own defaults decide them.
 _DEFAULTED = (("tls", "verify"), ("tls", "min_version"), ("timeout",))
 INLINE_SECRET = "inline secret"
+FOREIGN_REFERENCE = "reference mailcheck cannot resolve"  # `$X`, `{{ x }}`, `op://...` (MC305)
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,9 @@ def secret_setting(raw: Any) -> Setting:
         return Setting(f"{ref.kind} {ref.source}", (ref.kind, ref.source), secret=True)
     if raw is None or raw == "":
         return Setting("empty", ("empty",), secret=True)
+    foreign = foreign_reference(raw)
+    if foreign is not None and foreign.inline is None:  # names a secret kept elsewhere: not in the file
+        return Setting(FOREIGN_REFERENCE, ("foreign", fingerprint(raw)), secret=True)
     return Setting(INLINE_SECRET, ("inline", fingerprint(raw)), secret=True)
 
 

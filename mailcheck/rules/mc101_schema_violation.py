@@ -4,7 +4,11 @@
 Reports a missing required field (`protocol`, `host`, `security`, `from.address`, ...), a
 value of the wrong type (`port: "587"`, `verify: yes`, `min_version: 1.2`), a value outside
 its set (`security: ssl`) or range (`port: 70000`, `timeout: 0`), and a profile name that
-is not 1 to 64 letters, digits, `.`, `_` or `-` starting with a letter or digit.
+is not 1 to 64 letters, digits, `.`, `_` or `-` starting with a letter or digit. The hint
+names the fix: the values the field takes (`security: true`: tls, starttls or none), its
+range with both bounds (timeout: more than 0 and at most 300 seconds), or the shape of the
+mapping expected (`auth: {username: ..., password: {env: NAME}}`); for a password or token,
+every form (`{env: NAME}`, `{file: PATH}`, `"${NAME}"`), never the value.
 
 ## Why is this bad?
 The application reading the profile either rejects it at start-up or guesses: a quoted
@@ -54,46 +58,140 @@ _REQUIRED_HINTS = {
     "profiles": "add a `profiles:` mapping of named profiles",
 }
 _BOOLEAN_WORDS = {"yes", "no", "on", "off", "y", "n"}
-SECRET_REFERENCE_HINT = (
-    'write password: {env: NAME}, {file: PATH} or "${NAME}"; a value written in the file is an inline '
-    "secret (MC303): rotate it"
+# A value that fits each field, written as it goes in the file: what a hint shows to copy.
+# tests/core/test_schema.py holds every field of the format to a hint without a generic phrase.
+_EXAMPLES = {
+    "profiles": "profiles: {outgoing: {protocol: smtp, host: smtp.example.com, security: starttls}}",
+    "protocol": "protocol: smtp",
+    "host": "host: smtp.example.com (a DNS name or an IP address, no scheme or port)",
+    "port": "port: 587, or no port at all for the default of the protocol and security",
+    "security": "security: starttls",
+    "timeout": "timeout: 10 (seconds, the default)",
+    "description": 'description: "Notifications to requesters" (free text, quoted if it looks like a number)',
+    "tls": 'tls: {verify: true, min_version: "1.2", ca_file: certs/ca.pem}',
+    "verify": "verify: true (the default: the certificate is checked)",
+    "min_version": 'min_version: "1.2" (quoted)',
+    "ca_file": "ca_file: certs/internal-ca.pem (a PEM file, relative to the profile file), or no ca_file",
+    "server_name": "server_name: smtp.example.com (the name on the certificate), or no server_name",
+    "auth": "auth: {username: app@example.com, password: {env: SMTP_PASSWORD}}",
+    "username": "username: app@example.com (quoted if it looks like a number or true/false)",
+    "mechanism": "mechanism: auto (the best the server offers)",
+    "from": "from: {address: sender@example.com, name: Sender}",
+    "address": "address: sender@example.com (the bare address; the display name goes in from.name)",
+    "name": 'name: "Sender Name"',
+    "test": "test: {send_to: ops@example.com}",
+    "send_to": "send_to: ops@example.com",
+    "env": "env: SMTP_PASSWORD",
+    "file": "file: secrets/smtp-password",
+}
+_BOUND_WORDS = (
+    ("minimum", "at least"),
+    ("exclusiveMinimum", "more than"),
+    ("maximum", "at most"),
+    ("exclusiveMaximum", "less than"),
 )
+_UNITS = {"timeout": " seconds"}
+SECRET_FORMS = '{env: NAME}, {file: PATH} or "${NAME}"'
+
+
+def secret_reference_hint(field: str, *, rotate: bool) -> str:
+    """The forms a password or token takes; rotation only where a value may be a real secret."""
+    hint = f"write {field}: {SECRET_FORMS}"
+    if rotate:
+        return hint + "; a secret written in the file is an inline secret (MC303): if it was ever committed, rotate it"
+    return hint + "; a reference to another secret store must be resolved into an environment variable or a file first"
 
 
 def hint_for(violation: Violation, value: object) -> str:
-    """The concrete fix for one structural violation."""
+    """The concrete fix for one structural violation: the values, the range or the shape expected."""
+    field = _field(violation.path)
     if violation.kind == "missing":
-        return _REQUIRED_HINTS.get(violation.key or "", f"add `{violation.key}:`")
+        return _REQUIRED_HINTS.get(violation.key or "", f"add `{violation.key}:` under {field or 'the file'}")
     if violation.kind == "bad-name":
         return "name profiles with 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit"
     if violation.kind in ("enum", "const"):
         return _choice_hint(value, violation.allowed)
     if violation.kind == "type":
-        return _type_hint(violation, value)
+        return _type_hint(violation, value, field)
     if violation.kind == "range":
-        return "use a value within the range" + (": ports are 1 to 65535" if violation.path[-1:] == ("port",) else "")
-    if violation.kind == "pattern":
-        return "environment variable names are letters, digits and '_', not starting with a digit"
-    return "give the field a value"
+        return f"{field} is out of range: it must be {bounds_text(violation.bounds, field)}; e.g. {_example(field)}"
+    if violation.kind == "pattern":  # only `env` has a pattern
+        return (
+            "environment variable names are letters, digits and '_', not starting with a digit: "
+            f"{{env: SMTP_PASSWORD}}; the forms are {SECRET_FORMS}"
+        )
+    if violation.kind == "length":
+        return f"{field} must not be empty: {_example(field)}"
+    return f"write {_example(field)}"
+
+
+def bounds_text(bounds: tuple[tuple[str, object], ...], field: str = "") -> str:
+    """`from 1 to 65535`, `more than 0 and at most 300 seconds`: every bound of the field."""
+    limits = dict(bounds)
+    unit = _UNITS.get(field, "")
+    if "minimum" in limits and "maximum" in limits:
+        return f"from {_number(limits['minimum'])} to {_number(limits['maximum'])}{unit}"
+    words = [f"{phrase} {_number(limits[k])}" for k, phrase in _BOUND_WORDS if k in limits]
+    return " and ".join(words) + unit
+
+
+def _number(limit: object) -> str:
+    return str(int(limit)) if isinstance(limit, float) and limit.is_integer() else str(limit)
+
+
+def _field(path: tuple) -> str:
+    """The field a violation is about: the last key of its path (`profiles` for the mapping of
+    profiles, `profile` for one profile)."""
+    if len(path) == 2 and path[0] == "profiles":
+        return "profile"
+    return str(path[-1]) if path else ""
+
+
+def _example(field: str) -> str:
+    return _EXAMPLES.get(field, f"{field}: ...")
 
 
 def _choice_hint(value: object, allowed: tuple) -> str:
     options = [str(a) for a in allowed]
-    close = difflib.get_close_matches(str(value).lower(), options, n=1, cutoff=0.5)
-    if str(value).lower() in ("ssl", "ssl/tls", "implicit", "smtps", "true"):
+    # a suggestion only for a word (or `true`): an empty `security:` is no misspelt `none`
+    word = str(value).lower() if isinstance(value, (str, bool)) else ""
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.5) if word else []
+    if word in ("ssl", "ssl/tls", "implicit", "smtps", "true"):
         close = ["tls"] if "tls" in options else close
-    suggestion = f"did you mean {close[0]!r}? " if close else ""
-    return f"{suggestion}use one of: {', '.join(options)}"
+    suggestion = f"did you mean {_shown(close[0], quote=True)}? " if close else ""
+    return f"{suggestion}use one of: {', '.join(_shown(o) for o in options)}"
 
 
-def _type_hint(violation: Violation, value: object) -> str:
-    field = violation.path[-1] if violation.path else ""
-    if field == "min_version" and isinstance(value, (int, float)):
-        return f'quote the version: min_version: "{value}"'
-    if isinstance(value, str) and value.lower() in _BOOLEAN_WORDS:
+def _shown(option: str, *, quote: bool = False) -> str:
+    """An allowed value as it is written: in double quotes where YAML would read it as a
+    number ("1.2"), otherwise bare (or in single quotes, set apart in a sentence)."""
+    if option.replace(".", "", 1).isdigit():
+        return f'"{option}"'
+    return repr(option) if quote else option
+
+
+def _type_hint(violation: Violation, value: object, field: str) -> str:
+    expected = violation.message.split(", found")[0].removeprefix("expected ")
+    if field == "min_version" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if str(value) in map(str, violation.allowed):
+            choices = ", ".join(_shown(str(a)) for a in violation.allowed)
+            return f'quote the version: min_version: "{value}" (one of {choices})'
+        return _choice_hint(value, violation.allowed) + " (quoted: YAML reads an unquoted 1.2 as a number)"
+    if field == "profile":
+        return "a profile is a mapping of settings: NAME: {protocol: smtp, host: smtp.example.com, security: starttls}"
+    if expected.startswith("a boolean") and isinstance(value, str) and value.lower() in _BOOLEAN_WORDS:
         return "write true or false: YAML 1.2 reads yes/no/on/off as text"
-    if isinstance(value, str) and value.strip().isdigit():
-        return f"remove the quotes: {field}: {value.strip()}"
+    if violation.bounds and isinstance(value, str) and value.strip().isdigit():
+        return f"remove the quotes: {field}: {value.strip()} ({expected} {bounds_text(violation.bounds, field)})"
     if field == "tls" and isinstance(value, bool):
         return "tls takes settings (verify, min_version, ...); the mode is `security: tls` or `starttls`"
-    return f"write {violation.message.split(', found')[0].removeprefix('expected ')}"
+    if violation.allowed:  # `security: true`, `mechanism:` left empty
+        return _choice_hint(value, violation.allowed) + (" (text, not a boolean)" if isinstance(value, bool) else "")
+    if violation.bounds:
+        return f"{field} takes {expected} {bounds_text(violation.bounds, field)}: {_example(field)}"
+    if violation.keys:
+        shape = _EXAMPLES.get(field) or f"{field}: {{{', '.join(f'{k}: ...' for k in violation.keys)}}}"
+        return f"{field} takes a mapping ({', '.join(violation.keys)}): {shape}"
+    if expected.startswith("a boolean"):
+        return f"write true or false: {_example(field)}"
+    return f"{field} takes {expected}: {_example(field)}"

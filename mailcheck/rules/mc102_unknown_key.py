@@ -4,7 +4,9 @@
 Reports a key that is not part of the format at that place: a typo (`secuirty`), a setting
 from another tool (`ssl: true`, `use_tls`, `starttls: true`, `user`, `pass`), `from` or
 `test` on an IMAP or POP3 profile, or a top-level key that is not `version`, `profiles` or
-an `x-` extension. The hint names the closest key, or the mailcheck way to say it.
+an `x-` extension. The hint names the closest key, or the mailcheck way to say it (a
+reference written straight under `auth` goes under `password`; a top-level `sops` key means
+the file is SOPS-encrypted and the decrypted file is the one to check).
 
 ## Why is this bad?
 A misspelt key is silently ignored by most applications: `secuirty: tls` leaves the
@@ -81,8 +83,15 @@ FOREIGN_KEYS = {
 _SMTP_ONLY = {"from", "test"}
 SECRET_REFERENCE_HINT = (
     "write {env: NAME} or {file: PATH} with nothing beside it; a default or any other value written "
-    "there is an inline secret stored in the file: remove it and rotate it"
+    "there is an inline secret stored in the file: remove it, and rotate it if the file was ever committed"
 )
+
+
+def secret_reference_hint(may_hold_secret: bool) -> str:
+    """For `{env: X, default: ...}`: rotation is advised only when what is beside it may be a secret."""
+    if may_hold_secret:
+        return SECRET_REFERENCE_HINT
+    return "write {env: NAME} or {file: PATH} with nothing beside it: mailcheck reads no other key there"
 
 
 def hint_for(violation: Violation) -> str:
@@ -90,6 +99,10 @@ def hint_for(violation: Violation) -> str:
     allowed = [str(a) for a in violation.allowed]
     if key in _SMTP_ONLY and "protocol" in allowed:
         return f"`{key}` applies to smtp profiles only; remove it here"
+    if key == "sops" and violation.path == ():  # SOPS keeps its metadata beside the encrypted values
+        return "this file is encrypted with SOPS: check the decrypted file (sops decrypt FILE), not the encrypted one"
+    if key in ("env", "file") and "password" in allowed:
+        return f"a secret reference goes under password (or token): auth: {{username: ..., password: {{{key}: ...}}}}"
     if violation.path == () and not key.startswith("x-"):
         return "top-level keys are version and profiles; prefix your own keys with `x-` (e.g. x-defaults)"
     foreign = FOREIGN_KEYS.get(key.lower().replace("-", "_"))

@@ -9,7 +9,7 @@ servers use such ports on purpose.
 On a standard port, mailcheck knows whether the server expects implicit TLS or STARTTLS.
 On another port only the server knows, and a wrong `security` shows up as a hang or a
 `WRONG_VERSION_NUMBER` error at run time. `mailcheck probe` finds out which mode the port
-speaks.
+speaks, so it leaves this finding out of its report for the profiles it probes.
 
 ## Example
 ```yaml

@@ -2,7 +2,9 @@
 
 ## What it does
 Reports an smtp profile without `from.address` whose username is not an e-mail address
-(or that has no auth at all), so there is no address to send from.
+(or that has no auth at all), so there is no address to send from. The username counts as
+an address under the same policy as `from.address` (MC401): `cron@localhost` and
+`app@[192.0.2.1]` are, `admin@intranet` (a single label) is not.
 
 ## Why is this bad?
 Applications fall back to the login name as the sender. When the login is `apikey`,
@@ -33,7 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.addresses import is_address
+from mailcheck.addresses import address_problem, is_address
 from mailcheck.protocols import Protocol
 from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
 
@@ -45,10 +47,18 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
     profile = ctx.profile
     if profile.protocol is not Protocol.SMTP or profile.sender_address or is_address(profile.username):
         return
-    why = f"the username {profile.username!r} is not an address" if profile.username else "there is no username"
+    why = _not_an_address(profile.username) if profile.username else "there is no username"
     yield ctx.finding(
         RULE,
         ctx.first_written(("auth", "username"), ("protocol",)),
         f"smtp profile has no from.address and {why} to send from",
         "add `from: {address: sender@example.com}` with an address the server lets this login send as",
     )
+
+
+def _not_an_address(username: str) -> str:
+    """Why the login cannot be the sender: it is no address, or one MC401 would refuse."""
+    problem = address_problem(username) if "@" in username else None
+    if problem is None:
+        return f"the username {username!r} is not an address"
+    return f"the username {username!r} is not a usable address ({problem.message})"

@@ -196,3 +196,14 @@ def test_control_characters_from_a_file_never_reach_the_terminal(invoke, write) 
     assert result.exit_code == 1
     assert not any(c in result.stdout for c in "\x1b\x07")
     assert "\\x1b[2J" in result.stdout
+
+
+def test_long_keys_cost_time_linear_in_their_length(invoke, write) -> None:
+    # the misspelt-secret-key search is an edit distance: on a key of 280,000 letters that
+    # hold every letter of "password" it took over a second a key; now long keys skip it
+    keys = "".join(f"    ? {'pawsord' * 40_000}{i}\n    : 1\n" for i in range(6))
+    write("long.mail.yaml", "version: 1\nprofiles:\n  a:\n    protocol: smtp\n    host: h.example.com\n    security: tls\n" + keys)
+    started = time.perf_counter()
+    result = invoke("check", "--format", "json", "long.mail.yaml")
+    assert time.perf_counter() - started < 5
+    assert [f["rule"] for f in result.json()["findings"]].count("MC102") == 6

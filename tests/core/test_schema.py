@@ -11,6 +11,7 @@ hold such values, jsonschema-rs alone is the reference.
 
 from __future__ import annotations
 
+import copy
 import json
 from pathlib import Path
 
@@ -121,8 +122,8 @@ def apply_edit(profile: dict, edit: tuple) -> None:
         node = node[key]
     if action == "drop":
         node.pop(path[-1], None)
-    else:
-        node[path[-1]] = value
+    else:  # a copy: the sampled mappings are shared, and an edit below one must not make a cycle
+        node[path[-1]] = copy.deepcopy(value)
 
 
 edits = st.tuples(st.sampled_from(edit_paths), st.sampled_from(["set", "drop"]), scalars)
@@ -195,3 +196,142 @@ def test_yaml_nan_timeout_is_a_schema_violation(invoke, write) -> None:
     finding = next(f for f in findings if f["rule"] == "MC101")
     assert finding["path"] == "profiles.p.timeout"
     assert "not a finite number" in finding["message"]
+
+
+# --- every hint is concrete: the values, the range or the shape expected ---------------------
+
+# Hints that name no fix: what MC101/MC102 said before for `auth: true`, `security: true`,
+# `timeout: 0` and a password mapping of another tool.
+GENERIC_HINTS = (
+    "write a mapping",
+    "write a string",
+    "write a number",
+    "write a whole number",
+    "write a boolean (true or false)",
+    "use a value within the range",
+    "give the field a value",
+    "allowed keys here: env",
+)
+HINT_PATHS = edit_paths + [("description",), ("auth", "token"), ("auth", "password", "env"), ("auth", "password", "file")]
+SECRET_FIELDS = {("auth", "password"), ("auth", "token")}
+
+
+def _profile_fields(schema: dict, prefix: tuple = ()) -> dict[tuple, dict]:
+    """Field path -> its schema, for every field of every profile kind in the published schema
+    (secret references are one field each: their inner keys are checked through them)."""
+    def resolve(node: dict) -> dict:
+        while "$ref" in node:
+            node = PUBLISHED["$defs"][node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    fields: dict[tuple, dict] = {}
+    for name, sub in resolve(schema).get("properties", {}).items():
+        path = (*prefix, name)
+        fields[path] = sub
+        if path in SECRET_FIELDS:
+            continue
+        for branch in [sub, *sub.get("anyOf", ())]:
+            branch = resolve(branch)
+            if branch.get("type") == "object":
+                fields.update(_profile_fields(branch, path))
+    return fields
+
+
+FIELDS: dict[tuple, dict] = {}
+for _kind in ("SmtpProfile", "ImapProfile", "Pop3Profile"):
+    FIELDS.update(_profile_fields(PUBLISHED["$defs"][_kind]))
+
+
+def _facts(node: dict) -> tuple[list, dict]:
+    """The allowed values and numeric bounds the published schema gives a field."""
+    values, bounds = [], {}
+    for branch in [node, *node.get("anyOf", ())]:
+        values += [str(v) for v in branch.get("enum", [])]
+        bounds.update({k: branch[k] for k in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum") if k in branch})
+    return values, bounds
+
+
+def test_the_hint_edits_cover_every_field_of_the_format() -> None:
+    assert set(FIELDS) <= set(HINT_PATHS), set(FIELDS) - set(HINT_PATHS)
+
+
+def test_every_single_field_edit_gets_a_concrete_hint(invoke, write) -> None:
+    """Each field of a valid profile (smtp, and imap for the smtp-only fields) set to each
+    boundary value or dropped, all in one file run through `mailcheck check --format json`."""
+    files: dict[str, dict] = {"edits.mail.yaml": {}, "secrets.mail.yaml": {}}
+    edits = {}
+    for protocol in ("smtp", "imap"):
+        for path in HINT_PATHS:
+            for action, value in [("drop", None)] + [("set", v) for v in SINGLE_VALUES]:
+                profile = json.loads(json.dumps(VALID_PROFILE))
+                if protocol == "imap":
+                    profile["protocol"] = "imap"
+                    profile.pop("from"), profile.pop("test")
+                apply_edit(profile, (path, action, value))
+                name = f"p{len(edits)}"
+                # values written under a secret key are masked in every message of their file
+                # (`password: 1` masks each "1"): they go to a file of their own
+                files["secrets.mail.yaml" if path[:2] in SECRET_FIELDS else "edits.mail.yaml"][name] = profile
+                edits[name] = (path, value)
+    findings = []
+    for file, profiles in files.items():
+        write(file, json.dumps({"version": 1, "profiles": profiles}))  # JSON is YAML 1.2
+        findings += invoke("check", "--format", "json", file).json()["findings"]
+    structural = [f for f in findings if f["rule"] in ("MC101", "MC102")]
+    assert len(structural) > 500
+
+    for finding in structural:
+        hint, where = finding["hint"], (finding["path"], finding["message"])
+        assert hint not in GENERIC_HINTS and not hint.startswith("write a "), (hint, where)
+        keys = tuple(finding["path"].split(".")[2:])
+        field = FIELDS.get(keys)
+        if field is None:
+            continue  # an unknown key or a profile-wide finding
+        values, bounds = _facts(field)
+        if keys in SECRET_FIELDS:  # every form, and never the value
+            assert "{env: NAME}" in hint and "{file: PATH}" in hint, (hint, where)
+            _, value = edits[finding["profile"]]
+            if isinstance(value, str) and len(value) > 2:
+                assert value not in finding["message"] + hint, (value, where)
+            continue
+        if finding["rule"] == "MC101" and values:  # `security: true`: the values, all of them
+            assert all(v in hint for v in values), (hint, values, where)
+        if "out of range" in finding["message"] or (bounds and "expected" in finding["message"]):
+            assert all(f"{b:g}" in hint for b in bounds.values()), (hint, bounds, where)
+
+
+def test_the_hints_the_issue_names_say_the_fix(invoke, write) -> None:
+    write(
+        "h.mail.yaml",
+        "version: 1\nprofiles:\n"
+        "  a: {protocol: imap, host: imap.example.com, security: tls, auth: true}\n"
+        "  b: {protocol: imap, host: imap.example.com, security: true}\n"
+        "  c: {protocol: imap, host: imap.example.com, security: tls, timeout: 0}\n"
+        "  d: {protocol: imap, host: imap.example.com, security: tls, port: 0}\n"
+        "  e: {protocol: imap, host: imap.example.com, security: tls, auth: {username: u, password: {vault: x}}}\n",
+    )
+    hints = {f["profile"]: f["hint"] for f in invoke("check", "--format", "json", "h.mail.yaml").json()["findings"]}
+    assert "auth: {username: app@example.com, password: {env: SMTP_PASSWORD}}" in hints["a"]
+    assert "did you mean 'tls'?" in hints["b"] and "tls, starttls, none" in hints["b"]
+    assert "more than 0 and at most 300 seconds" in hints["c"]
+    assert "from 1 to 65535" in hints["d"]
+    assert '{env: NAME}, {file: PATH} or "${NAME}"' in hints["e"] and "rotate" not in hints["e"]
+
+
+def test_violations_carry_the_facts_a_hint_needs_without_changing_a_verdict() -> None:
+    def document(**fields: object) -> dict:
+        return {"version": 1, "profiles": {"p": {**VALID_PROFILE, **fields}}}
+
+    [timeout] = OURS.violations(document(timeout=0))
+    assert timeout.kind == "range" and timeout.bounds == (("exclusiveMinimum", 0), ("maximum", 300))
+    [port] = OURS.violations(document(port=True))  # a type error on a bounded field: the bounds too
+    assert port.kind == "type" and port.bounds == (("minimum", 1), ("maximum", 65535))
+    [security] = OURS.violations(document(security=True))
+    assert security.kind == "type" and security.allowed == ("tls", "starttls", "none")
+    [auth] = OURS.violations(document(auth=True))
+    assert set(auth.keys) == {"username", "password", "token", "mechanism"}
+    # `{vault: x}` is unknown to both reference forms: the allowed keys of both branches
+    found = OURS.violations(document(auth={"username": "u", "password": {"vault": "x"}}))
+    assert [v.allowed for v in found if v.kind == "unknown-key"] == [("env", "file")]
+    for fields in ({"timeout": 0}, {"port": True}, {"security": True}, {"auth": True}):
+        agree(document(**fields))

@@ -24,7 +24,7 @@ def two_profiles(probe, smtp):
 def test_exit_code_0_when_every_probed_profile_passes(two_profiles) -> None:
     result = mailcheck(two_profiles, "probe", "--profile", "good")
     assert result.exit_code == 0, result.output
-    (line,) = [line for line in result.stdout.splitlines() if line.startswith("PASS  good  smtp 127.0.0.1:")]
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("PASS  good (probe.mail.yaml)  smtp 127.0.0.1:")]
     assert "starttls  TLS 1.3  cert " in line and "AUTH LOGIN, PLAIN  login ok" in line
     assert "Probed 1 profile in" in result.stdout
 
@@ -33,7 +33,7 @@ def test_exit_code_1_when_one_fails_with_details_and_hint_under_it(two_profiles)
     result = mailcheck(two_profiles, "probe", env={"WRONG_PASSWORD": "not-the-password"})
     assert result.exit_code == 1, result.output
     lines = result.stdout.splitlines()
-    fail = next(i for i, line in enumerate(lines) if line.startswith("FAIL  bad "))
+    fail = next(i for i, line in enumerate(lines) if line.startswith("FAIL  bad (probe.mail.yaml) "))
     assert "login failed" in lines[fail]
     assert lines[fail + 1].startswith("  stopped at login after ")
     assert "error MC514 [auth-failed] login as alice@example.com with PLAIN was rejected" in lines[fail + 2]
@@ -46,7 +46,7 @@ def test_warnings_alone_exit_0(probe, ca, smtp) -> None:
     probe.write({"expiring": profile("smtp", server.port, "tls")})
     result = mailcheck(probe.folder, "probe")
     assert result.exit_code == 0, result.output
-    assert "\nWARN  expiring  smtp" in result.stdout
+    assert result.stdout.startswith("WARN  expiring (probe.mail.yaml)  smtp")  # no MC203 before it: the probe checked the port
     assert "warning MC510 [certificate-expiring]" in result.stdout
 
 

@@ -99,3 +99,68 @@ def test_mc402_receiving_profiles_send_nothing(lint):
     source = sender("auth: {username: apikey, password: {env: API_KEY}}")
     source = source.replace("protocol: smtp", "protocol: imap").replace("port: 587", "port: 143")
     assert lint(source).rules == []
+
+
+# --- one address policy for from.address, test.send_to and the MC402 username -----------------
+
+# Accepted: a domain a mail server can deliver on some network (see mailcheck/addresses.py).
+ACCEPTED = [
+    "app@example.com",  # RFC 6761 6.5: example names are ordinary names to applications
+    "app@mail.example",
+    "ops@qa.test",  # RFC 6761 6.2
+    "cron@localhost",  # RFC 6761 6.3: always the loopback; Postfix delivers it locally
+    "cron@build.localhost",
+    "app@corp.local",  # RFC 6762: multicast DNS, and many Active Directory domains
+    "app@mail.internal",  # ICANN's private-use top-level name
+    "app@router.home.arpa",  # RFC 8375
+    "ops@[192.0.2.1]",  # RFC 5321 4.1.3 address literals
+    "ops@[IPv6:2001:db8::1]",
+]
+# Refused, with the words of the reason.
+REFUSED = [
+    ("app@example", "single label"),  # RFC 5321 2.3.5: no unqualified names in SMTP
+    ("app@intranet", "single label"),
+    ("app@mail.invalid", ".invalid never resolve"),  # RFC 6761 6.4
+    ("ops@192.0.2.1", "digits only"),  # an IP address needs its brackets
+    ("ops@[300.1.1.1]", "not an IPv4 address"),
+]
+
+
+@pytest.mark.parametrize("address", ACCEPTED)
+def test_mc401_the_policy_accepts_names_a_server_can_deliver_on_some_network(lint, address):
+    run = lint(sender(f'from: {{address: "{address}"}}', f'test: {{send_to: "{address}"}}'))
+    assert run.rules == [], run.output  # before: cron@localhost, .local and [192.0.2.1] failed
+
+
+@pytest.mark.parametrize(("address", "why"), REFUSED, ids=[a for a, _ in REFUSED])
+def test_mc401_the_policy_refuses_single_labels_invalid_and_bare_ip_domains_in_both_fields(lint, address, why):
+    run = lint(sender(f'from: {{address: "{address}"}}', f'test: {{send_to: "{address}"}}'))
+    assert run.rules == ["MC401", "MC401"], run.output  # before: app@example and app@intranet passed
+    for finding, field in zip(run.findings, ("from.address", "test.send_to")):
+        assert f"{field} {address!r} is not a valid address" in finding.message
+        assert why in finding.message
+
+
+def test_mc401_a_single_label_hint_names_the_full_domain_and_the_one_exception(lint):
+    finding = lint(sender("from: {address: app@intranet}")).only("MC401")
+    assert "RFC 5321" in finding.message
+    assert "full domain" in finding.hint and "localhost" in finding.hint
+
+
+def test_mc401_an_ip_address_hint_adds_the_brackets(lint):
+    finding = lint(sender("from: {address: ops@192.0.2.1}")).only("MC401")
+    assert "in brackets, e.g. name@[192.0.2.1]" in finding.hint
+
+
+@pytest.mark.parametrize("address", ACCEPTED)
+def test_mc402_a_username_under_the_same_policy_is_the_sender(lint, address):
+    run = lint(sender(f'auth: {{username: "{address}", password: {{env: SMTP_PASSWORD}}}}'))
+    assert run.rules == [], run.output
+
+
+@pytest.mark.parametrize(("address", "why"), REFUSED, ids=[a for a, _ in REFUSED])
+def test_mc402_a_username_the_policy_refuses_is_no_sender(lint, address, why):
+    run = lint(sender(f'auth: {{username: "{address}", password: {{env: SMTP_PASSWORD}}}}'))
+    finding = run.only("MC402")
+    assert f"the username {address!r} is not a usable address" in finding.message
+    assert why in finding.message

@@ -100,10 +100,13 @@ def test_mc303_the_value_never_appears_in_any_output_format(lint, output_format)
     assert "Tr0ub4dor" not in run.output
 
 
-def test_mc303_a_dollar_name_without_braces_is_a_literal_not_a_reference(lint):
-    # "${NAME}" is the placeholder form; "$NAME" would be sent as the password itself
+def test_mc305_a_dollar_name_without_braces_is_no_inline_secret(lint):
+    # "${NAME}" is the placeholder form; "$NAME" is a shell variable: no secret in the file
+    # (MC305, not "rotate"), but the probe cannot log in with it
     run = lint(inbox('username: app@example.com\npassword: "$IMAP_PASSWORD"'))
-    assert run.only("MC303").at == run.spot("password:", '"$IMAP_PASSWORD"')
+    finding = run.only("MC305")
+    assert finding.at == run.spot("password:", '"$IMAP_PASSWORD"')
+    assert "rotate" not in finding.hint and '"${NAME}"' in finding.hint
 
 
 def test_mc303_the_placeholder_form_is_a_reference(lint):
