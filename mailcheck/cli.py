@@ -1,11 +1,14 @@
-"""The command line. Thin: it parses options, calls the library and picks the exit code.
+"""The command line. Thin: it parses options, calls the library and returns the exit code.
 
-Modules are imported inside commands, so `mailcheck --version` and a pre-commit run on a
-few files start in milliseconds.
+Each command returns its exit code (the helpers they share are in commands/common.py,
+which imports nothing from here); the group ends the run with it, so click's standalone
+mode and CliRunner see the same code as `main`. Modules are imported inside commands, so
+`mailcheck --version` and a pre-commit run on a few files start in milliseconds.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -14,37 +17,26 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from mailcheck import VERSION_TEXT, __version__
+from mailcheck.commands.common import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, default_format, usage_error, use_color
+from mailcheck.commands.diff import diff
+from mailcheck.commands.probe import probe
 from mailcheck.outputs import Output, OutputError, emit, output_options, plan
 
 if TYPE_CHECKING:
     from mailcheck.report import CheckReport
     from mailcheck.run import StandardInput
 
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-def fail(message: str) -> NoReturn:
-    """A one-line error on stderr and exit code 2: for bad input, never a traceback."""
-    from mailcheck.text import visible
-
-    click.echo(f"mailcheck: error: {visible(message)}", err=True)
-    sys.exit(EXIT_USAGE)
-
-
-def use_color(stream: object) -> bool:
-    if os.environ.get("NO_COLOR"):
-        return False
-    return bool(getattr(stream, "isatty", lambda: False)())
-
-
-def default_format() -> str:
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="mailcheck", message=VERSION_TEXT)
 def cli() -> None:
     """Lint and probe SMTP, IMAP and POP3 mail profiles kept as YAML."""
+
+
+@cli.result_callback()
+def _exit_with(code: int | None) -> NoReturn:
+    """End the run with the exit code the command returned."""
+    click.get_current_context().exit(EXIT_OK if code is None else code)
 
 
 @cli.command()
@@ -66,7 +58,7 @@ def check(
     stdin_filename: Path | None,
     quiet: bool,
     respect_gitignore: bool,
-) -> None:
+) -> int:
     """Check profile files; directories are searched for *.mail.yaml and *.mail.yml, `-` reads standard input."""
     from mailcheck.outputs import refuse_inputs
     from mailcheck.run import RunError, run_check
@@ -89,11 +81,11 @@ def check(
         else:
             emit(report, "check", targets, color=use_color(sys.stdout))
     except (RunError, OutputError) as err:
-        fail(str(err))
+        return usage_error(str(err))
     from mailcheck.findings import Severity
 
     level = Severity(fail_on) if fail_on else settings.fail_on
-    sys.exit(EXIT_FINDINGS if report.fails(level) else EXIT_OK)
+    return EXIT_FINDINGS if report.fails(level) else EXIT_OK
 
 
 def _standard_input(paths: tuple[Path, ...], stdin_filename: Path | None) -> StandardInput | None:
@@ -131,31 +123,33 @@ def _echo_findings_only(report: CheckReport, *, color: bool) -> None:
 
 
 @cli.command("rules")
-def list_rules() -> None:
+def list_rules() -> int:
     """List every rule with its ID, name and default severity."""
     from mailcheck.rules import all_rules
 
     for rule in all_rules().values():
         stage = " (probe)" if rule.stage == "probe" else ""
         click.echo(f"{rule.id}  {rule.name:<34} {rule.severity.value:<8} {rule.summary}{stage}")
+    return EXIT_OK
 
 
 @cli.command()
 @click.argument("rule_id")
-def explain(rule_id: str) -> None:
+def explain(rule_id: str) -> int:
     """Explain one rule: what it checks, why, and how to fix it."""
     from mailcheck.docs import explain_rule
     from mailcheck.rules import find_rule
 
     rule = find_rule(rule_id)
     if rule is None:
-        fail(f"no rule {rule_id!r}; `mailcheck rules` lists them")
+        return usage_error(f"no rule {rule_id!r}; `mailcheck rules` lists them")
     click.echo(explain_rule(rule))
+    return EXIT_OK
 
 
 @cli.command()
 @click.option("--generate", is_flag=True, help="Generate it from the models instead (to refresh schemas/).")
-def schema(generate: bool) -> None:
+def schema(generate: bool) -> int:
     """Print the JSON Schema of the profile format."""
     from mailcheck.schema import generate_schema, published_schema_text, render_schema
 
@@ -163,18 +157,41 @@ def schema(generate: bool) -> None:
         click.echo(render_schema(generate_schema()), nl=False)
     else:
         click.echo(published_schema_text(), nl=False)
+    return EXIT_OK
 
-
-from mailcheck.commands.diff import diff
 
 cli.add_command(diff)
-from mailcheck.commands.probe import probe
-
 cli.add_command(probe)
 
 
+_CLICK_FAILURE = 1  # what click's standalone mode exits with for an abort or a closed pipe
+
+
 def main() -> None:
+    sys.exit(run())
+
+
+def run(args: list[str] | None = None) -> int:
+    """The exit code of `mailcheck ARGS` (sys.argv by default): the command's own; click's
+    for --help (0) and usage errors (2, with its message); 130 when interrupted."""
     try:
-        cli(prog_name="mailcheck")
-    except KeyboardInterrupt:
-        sys.exit(130)
+        code = cli.main(args, prog_name="mailcheck", standalone_mode=False)
+    except click.ClickException as err:
+        err.show()
+        return err.exit_code
+    except click.Abort as err:  # click's form of KeyboardInterrupt (and of EOFError at a prompt)
+        click.echo("Aborted!", err=True)
+        return EXIT_INTERRUPTED if isinstance(err.__cause__, KeyboardInterrupt) else _CLICK_FAILURE
+    except KeyboardInterrupt:  # one click let through as it is (before or after the command)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:  # the reader went away (`mailcheck rules | head -1`)
+        _silence_stdout()
+        return _CLICK_FAILURE
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def _silence_stdout() -> None:
+    """Send what is left to write to the null device, so the interpreter's final flush does
+    not fail again (as the Python documentation advises for SIGPIPE)."""
+    with contextlib.suppress(OSError, ValueError):  # no file descriptor behind stdout: nothing to flush
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

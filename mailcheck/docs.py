@@ -1,4 +1,6 @@
-"""Rule documentation, from the rules' own docstrings: `explain`, docs/rules.md, SARIF help."""
+"""Rule documentation for `mailcheck explain`, docs/rules.md and SARIF's rule help: each
+rule module's docstring (Rule.doc), then how to suppress the rule, the same for every rule
+and so written once here. The rules come from the registry (mailcheck.rules.all_rules)."""
 
 from __future__ import annotations
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(str, Enum):
@@ -53,9 +53,21 @@ class Finding:
 _SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
 
 
+class Problem(NamedTuple):
+    """What a rule found and where, without naming a rule: the engine stamps the ID, name
+    and severity of the rule that reported it (Rule.stamp), as yamllint's linter does.
+    A NamedTuple: every run imports this module, and a dataclass costs a millisecond."""
+
+    line: int
+    column: int
+    path: tuple[Any, ...]  # from the document's root: ("profiles", NAME, ...) for a profile's value
+    message: str
+    hint: str
+
+
 @dataclass(frozen=True)
 class Rule:
-    """A rule's identity and documentation; its module holds the check.
+    """A rule's identity and documentation; its module holds the check (see mailcheck.rules).
 
     The documentation is the module docstring, written like ruff's: a summary line, then
     sections "What it does", "Why is this bad?", "Example", "Use instead", "References".
@@ -65,7 +77,6 @@ class Rule:
     name: str
     severity: Severity
     doc: str
-    check: Callable[..., Iterable[Finding]] | None = field(default=None, compare=False)
     stage: str = "lint"  # lint: offline; probe: reported by `mailcheck probe`
     blocks_probe: bool = False  # a profile with this finding is not probed: its values are unsafe to send
 
@@ -78,22 +89,44 @@ class Rule:
         parts = _SECTION.split(self.doc.strip())
         return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
-    def checks(self, function: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
-        """Decorator: attach the check function to this rule."""
-        object.__setattr__(self, "check", function)
-        return function
-
     def finding(
-        self, *, file: str, line: int, column: int, profile: str | None, path: tuple, message: str, hint: str
+        self,
+        *,
+        file: str,
+        line: int,
+        column: int,
+        profile: str | None,
+        path: tuple[Any, ...],
+        message: str,
+        hint: str,
     ) -> Finding:
+        """A finding of this rule: its ID, name and default severity stamped on the rest."""
         return Finding(self.id, self.name, self.severity, file, line, column, profile, dotted(path), message, hint)
+
+    def stamp(self, problem: Problem, file: str) -> Finding:
+        """`problem`, found in `file`, as a finding of this rule (the engine's only way to
+        make one): the profile is the one its path lies in."""
+        return self.finding(
+            file=file,
+            line=problem.line,
+            column=problem.column,
+            profile=profile_of(problem.path),
+            path=problem.path,
+            message=problem.message,
+            hint=problem.hint,
+        )
+
+
+def profile_of(path: tuple[Any, ...]) -> str | None:
+    """The profile a document path lies in: NAME for ("profiles", NAME, ...)."""
+    return str(path[1]) if len(path) > 1 and path[0] == "profiles" else None
 
 
 def dotted(path: Iterable[Any]) -> str:
     return ".".join(str(p) for p in path)
 
 
-def sort_key(finding: Finding) -> tuple:
+def sort_key(finding: Finding) -> tuple[str, int, int, str]:
     return (finding.file, finding.line, finding.column, finding.rule)
 
 

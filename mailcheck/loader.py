@@ -1,7 +1,7 @@
 """Read one YAML profile file into plain data that remembers where each value is written.
 
-The document is built from libyaml's event stream (ruamel.yaml's C parser) rather than
-ruamel's constructors: it is ten times faster, it lets us bound nesting depth and alias
+The document is built from libyaml's event stream (PyYAML's C parser) rather than a
+YAML library's constructors: it is ten times faster, it lets us bound nesting depth and alias
 expansion while parsing, report duplicate keys, and keep the position of every key and
 value, merged ones included. No tag ever runs code: unknown tags are refused.
 
@@ -22,9 +22,12 @@ import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from mailcheck.secrets import is_reference, is_secret_key, secret_key_index, secret_values
+
+if TYPE_CHECKING:
+    from yaml import YAMLError
 
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a profile file of 10,000 profiles is about 2.5 MB
 MAX_DEPTH = 64  # profiles nest four levels deep; anything deeper is not a profile file
@@ -352,11 +355,30 @@ class _Builder:
         self.scalar_spans: list[tuple[tuple[int, int], tuple[int, int]]] | None = [] if track_scalars else None
 
     def build(self, text: str) -> Any:
-        from _ruamel_yaml import CParser  # ruamel.yaml.clib: the libyaml event parser
-        from ruamel.yaml import events
+        from yaml import BaseLoader, YAMLError  # imported on first use: about 12 ms
 
         if self.scalar_spans is None and "mailcheck:" in text:
             self.scalar_spans = []
+        try:
+            return self._build_from(_event_parser(text))
+        except YAMLError as err:  # the reader's, scanner's and parser's errors
+            if not _beyond_libyaml_nesting(err):
+                raise _syntax_error(err, text) from None
+            refused = err
+        # libyaml's scanner refuses flow collections nested over 1000 deep as soon as its
+        # look-ahead (for a possible key) gets there, before this builder sees the 65th level
+        # open. PyYAML's pure-Python parser has no such bound: read by it, the document is
+        # refused where any document nested too deep is, at its 65th level.
+        try:
+            _Builder(self.scalar_spans is not None)._build_from(BaseLoader(text))
+        except YAMLError as err:
+            raise _syntax_error(err, text) from None
+        raise _syntax_error(refused, text)  # not reached: nested that deep, it is refused above
+
+    def _build_from(self, parser: EventParser) -> Any:
+        """The document `parser` reads, built event by event; the parser is disposed of."""
+        from yaml import events
+
         handlers = {
             events.MappingStartEvent: lambda e: self._open(MarkedMap(_mark(e)), e),
             events.SequenceStartEvent: lambda e: self._open(MarkedList(_mark(e)), e),
@@ -367,7 +389,6 @@ class _Builder:
         }
         documents = 0
         try:
-            parser = CParser(text)
             while True:
                 event = parser.get_event()
                 handler = handlers.get(type(event))
@@ -383,10 +404,8 @@ class _Builder:
                         )
                 elif isinstance(event, events.StreamEndEvent):
                     break
-        except UnreadableDocument:
-            raise
-        except Exception as err:  # libyaml's scanner and parser errors, whatever their class
-            raise _syntax_error(err, text) from None
+        finally:
+            parser.dispose()
         return self.root[0] if self.root else None
 
     # -- where secrets are written
@@ -678,9 +697,53 @@ def _allowed_alias_ratio(decoded: int) -> float:
     return 0.99 - 0.89 * (decoded - ALIAS_RATIO_LOW) / (ALIAS_RATIO_HIGH - ALIAS_RATIO_LOW)
 
 
-def _syntax_error(err: Exception, text: str) -> UnreadableDocument:
-    problem = getattr(err, "problem", None) or str(err).splitlines()[0]
-    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+def _event_parser(text: str) -> EventParser:
+    """libyaml's event parser for `text`, through PyYAML's public loader API.
+
+    Why PyYAML, not ruamel.yaml as before: ruamel's parser was reached through its private
+    module `_ruamel_yaml` (ruamel.yaml.clib), which ruamel 0.19 replaced with another
+    (`_ruamel_yaml_clibz`) behind an extra, so one upstream release could break every
+    install. `CBaseLoader` and `get_event()` are PyYAML's documented parsing interface,
+    unchanged since PyYAML 3, over the same libyaml: the same events with the same
+    attributes (`anchor`, `tag`, `implicit`, `style`, `value`, and marks whose line and
+    column count characters, not bytes), pinned by tests/core/test_loader.py. Measured on
+    the 10,000-profile file of benchmarks/lint_bench.py, 15 alternating loads: 1.41 s with
+    either (medians), and importing either costs about 15 ms. PyYAML's wheels carry libyaml
+    0.2.x, where ruamel.yaml.clib carried 0.1.7: plain scalars such as `[a:b]` in flow
+    collections now read as YAML 1.2 says instead of failing.
+
+    PyYAML built from source without libyaml has only its pure-Python parser, which gives
+    the same events (test_loader.py reads the examples with both), about seven times slower.
+    """
+    import yaml
+
+    loader: type[EventParser] = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+    return loader(text)
+
+
+def _beyond_libyaml_nesting(err: YAMLError) -> bool:
+    """Whether libyaml refused the document for nesting deeper than its own bound (1000)."""
+    return "maximum nesting depth" in (getattr(err, "problem", None) or "")
+
+
+class EventParser(Protocol):
+    """What the loader uses of a PyYAML loader: its events, one at a time."""
+
+    def __init__(self, stream: str) -> None: ...
+
+    def get_event(self) -> Any: ...
+
+    def dispose(self) -> None: ...
+
+
+def _syntax_error(err: YAMLError, text: str) -> UnreadableDocument:
+    from yaml import MarkedYAMLError
+
+    if isinstance(err, MarkedYAMLError):  # the scanner's and parser's errors say where
+        problem = err.problem or str(err).splitlines()[0]
+        mark = err.problem_mark or err.context_mark
+    else:  # the reader's: a character YAML does not allow, named in the message
+        problem, mark = str(err).splitlines()[0], None
     where = Mark(mark.line + 1, mark.column + 1) if mark is not None else START
     hint = "fix the YAML syntax at this position"
     # libyaml reports an indenting tab as "found character that cannot start any token":

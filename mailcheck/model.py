@@ -1,9 +1,12 @@
-"""The profile format, version 1: the single source of truth.
+"""The profile format, version 1: the single source of truth, defaults included.
 
-`schemas/mailcheck.schema.json` is generated from these models (see `schema.py`), the
-linter validates against them, and the probe reads the validated objects. Scalars are
-strict (no "587" for a port, no "yes" for a boolean) so that the tool and a JSON Schema
-validator agree on what is structurally valid.
+`schemas/mailcheck.schema.json` is generated from these models (`mailcheck schema
+--generate`, see schema.py); nothing else imports them, so pydantic stays off the paths of
+`check`, `probe` and `diff`. The linter validates profiles against the generated schema
+(validator.py), and the linter, the probe and the review read each value, or the default
+the schema publishes for it, through profile.ProfileView. Scalars are strict (no "587" for
+a port, no "yes" for a boolean) so that the tool and a JSON Schema validator agree on what
+is structurally valid. The TLS versions come from the table in protocols.py.
 """
 
 from __future__ import annotations
@@ -13,8 +16,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, Strict, StrictBool, StrictInt, StrictStr, WithJsonSchema
 
 from mailcheck.format import ENV_NAME_PATTERN, EXTENSION_PREFIX, PROFILE_NAME_PATTERN
-from mailcheck.protocols import SECURITY_DESCRIPTIONS, Protocol, Security
-
+from mailcheck.protocols import SECURITY_DESCRIPTIONS, TLS_VERSION_NAMES, TLS_VERSIONS, Protocol, Security
 
 
 def _documented_enum(title: str, values: dict[str, str]) -> WithJsonSchema:
@@ -33,16 +35,8 @@ SecurityMode = Annotated[
     Security, _documented_enum("Security", {s.value: SECURITY_DESCRIPTIONS[s] for s in Security})
 ]
 TlsVersion = Annotated[
-    Literal["1.0", "1.1", "1.2", "1.3"],
-    _documented_enum(
-        "TlsVersion",
-        {
-            "1.0": "TLS 1.0: deprecated by RFC 8996 (MC207); allow only for servers that cannot do better.",
-            "1.1": "TLS 1.1: deprecated by RFC 8996 (MC207).",
-            "1.2": "TLS 1.2: the default and the floor RFC 8997 sets for mail.",
-            "1.3": "TLS 1.3: the strictest; every current mail server supports it.",
-        },
-    ),
+    Literal[TLS_VERSION_NAMES],  # type: ignore[valid-type]  # the table's names, as pydantic takes a choice
+    _documented_enum("TlsVersion", {v.name: v.description for v in TLS_VERSIONS}),
 ]
 Mechanism = Annotated[
     Literal["auto", "plain", "login", "cram-md5", "xoauth2"],

@@ -2,7 +2,8 @@
 
 One run renders the same report several times (text to the terminal, SARIF to a file for
 code scanning) instead of being run once per format. `check` and `probe` share this module:
-a command adds the options with `output_options(command)` and calls `emit(...)`.
+a command adds the options with `output_options(command)` and calls `emit(...)`, which
+renders with the format's Reporter (mailcheck.reporters).
 """
 
 from __future__ import annotations
@@ -13,10 +14,16 @@ import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
+if TYPE_CHECKING:
+    from mailcheck.reporters import Reporter
+    from mailcheck.reporters.base import AnyReport
+
+# The formats `check` and `probe` both render (the registry, mailcheck.reporters, also holds
+# `diff`'s markdown); listed here so that building the options imports no reporter.
 FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit")
 STDOUT = "-"
 
@@ -36,14 +43,18 @@ class Output:
         return f"{self.format}:{self.path}" if self.path else self.format
 
 
-class OutputSpec(click.ParamType):
+if TYPE_CHECKING:
+    _OutputParamType = click.ParamType[Output]  # generic in click's annotations since 8.2
+else:
+    _OutputParamType = click.ParamType  # and not subscriptable at run time in click 8.1
+
+
+class OutputSpec(_OutputParamType):
     """FORMAT or FORMAT:PATH; `-` as PATH is standard output."""
 
     name = "FORMAT[:PATH]"
 
-    def convert(
-        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
-    ) -> Output:
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> Output:
         if isinstance(value, Output):
             return value
         name, _, path = str(value).partition(":")
@@ -98,7 +109,8 @@ def plan(
     files = [o for o in outputs if o.path is not None]
     seen: dict[str, Output] = {}
     for output in files:
-        key = os.path.abspath(output.path)  # type: ignore[arg-type]
+        assert output.path is not None
+        key = os.path.abspath(output.path)
         if key in seen:
             raise OutputError(
                 f"{output.path} is given twice ({seen[key]} and {output})"
@@ -128,12 +140,14 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def emit(report: Any, command: str, outputs: list[Output], *, color: bool) -> None:
-    """Render `report` once per output: the terminal first, then each file. A file that
-    cannot be written does not stop the others; the failures are one OutputError after."""
+def emit(report: AnyReport, command: str, outputs: list[Output], *, color: bool) -> None:
+    """Render `report` (made by `command`) once per output: the terminal first, then each
+    file. A file that cannot be written does not stop the others; the failures are one
+    OutputError after. A format that does not render `command`'s reports is an OutputError."""
     failures: list[str] = []
     for output in sorted(outputs, key=lambda o: o.path is not None):
-        text = _renderer(output.format, command)(report, color=color and output.path is None)
+        reporter = _reporter(output.format, command)(color=color and output.path is None)
+        text = reporter.render(report)
         if output.path is None:
             click.echo(text, nl=False, color=True)
             continue
@@ -145,15 +159,13 @@ def emit(report: Any, command: str, outputs: list[Output], *, color: bool) -> No
         raise OutputError("; ".join(failures))
 
 
-def _renderer(format_name: str, command: str) -> Callable[..., str]:
-    from mailcheck.reporters import renderer
+def _reporter(format_name: str, command: str) -> type[Reporter]:
+    from mailcheck.reporters import FormatUnavailable, reporter_for
 
     try:
-        return renderer(format_name, command)
-    except (ImportError, AttributeError):
-        raise OutputError(
-            f"format {format_name} is not available for {command}"
-        ) from None
+        return reporter_for(format_name, command)
+    except FormatUnavailable as err:
+        raise OutputError(str(err)) from None
 
 
 def write_report(path: Path, text: str) -> None:

@@ -6,13 +6,13 @@ invalid (wrong type, out of range, not one of the allowed values) or a required 
 is missing cannot be read: asking for it raises FieldUnavailable, and the engine ends that
 rule's check of this profile quietly, since the structural finding already reports it.
 
-The defaults are those of the published schema (generated from the models), so this view
-adds no second copy of them.
+The defaults are those of the models, read from the schema generated from them: this view
+keeps no second copy of them, and the linter, the probe and the review all read them here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,6 +34,28 @@ class FieldUnavailable(Exception):
 @lru_cache(maxsize=256)
 def _default(protocol: str, keys: Keys) -> Any:
     return validator().default(profile_schema(protocol), keys)
+
+
+@lru_cache(maxsize=8)
+def defaulted_keys(protocol: str) -> tuple[Keys, ...]:
+    """Every key of `protocol`'s profiles that the format gives a value when it is left
+    out, such as ("tls", "verify"): the schema's defaults other than null, in its order."""
+    return tuple(_defaulted(profile_schema(protocol), ()))
+
+
+def _defaulted(schema: dict[str, Any], above: Keys) -> Iterator[Keys]:
+    for branch in _object_branches(schema):
+        for key, value in branch.get("properties", {}).items():
+            node = validator().resolve(value)
+            if node.get("default") is not None:
+                yield (*above, key)
+            yield from _defaulted(node, (*above, key))
+
+
+def _object_branches(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """The mappings a value may be: the schema itself, or the branches of `X | None`."""
+    branches = [validator().resolve(b) for b in schema.get("anyOf", ())] or [schema]
+    return [b for b in branches if "properties" in b]
 
 
 @lru_cache(maxsize=256)
@@ -79,6 +101,17 @@ class ProfileView:
                 return self._default(keys)
             node = node[key]
         return node
+
+    def defaults(self) -> dict[Keys, Any]:
+        """The value of each key the format gives a default, as `setting` reads it (what the
+        profile writes, or the default), and the port: of a profile whose protocol and
+        security are valid. The defaults under `auth` only for a profile that logs in (no
+        auth means no login, not a default one)."""
+        found: dict[Keys, Any] = {("port",): self.port}
+        for keys in defaulted_keys(self.protocol.value):
+            if keys[0] != "auth" or self.has_auth:
+                found[keys] = self.setting(*keys)
+        return found
 
     def _default(self, keys: Keys) -> Any:
         protocol = self.data.get("protocol")

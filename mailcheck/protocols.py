@@ -1,14 +1,17 @@
-"""The one table of mail protocols, their well-known ports and security modes.
+"""The one table of mail protocols, their well-known ports and security modes, and the
+one table of the TLS versions a profile may ask for.
 
-The linter checks profiles against it (port/security rules, default ports) and the
-probe speaks by it (which STARTTLS verb, which mode a port should answer in), so a
-fact about ports lives here and nowhere else.
+The linter checks profiles against them (port/security rules, default ports, weak TLS
+versions), the probe speaks by them (which STARTTLS verb, which mode a port should answer
+in, which TLS version was negotiated), the review judges changes by them, and the models
+publish them in the schema, so a fact about ports or TLS versions lives here and nowhere else.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Protocol(str, Enum):
@@ -107,3 +110,34 @@ def ports_of(protocol: Protocol) -> list[WellKnownPort]:
 def suggested_security(port: WellKnownPort) -> Security:
     """The mode to recommend on a well-known port: TLS where it is implicit, else STARTTLS."""
     return Security.TLS if port.implicit_tls else Security.STARTTLS
+
+
+class TlsVersion(NamedTuple):
+    """A TLS version a profile may name as `tls.min_version`."""
+
+    name: str  # as a profile writes it, quoted: "1.2"
+    negotiated: str  # as OpenSSL names it once negotiated (SSLSocket.version()): "TLSv1.2"
+    deprecated: bool  # retired by RFC 8996: MC207 warns, a review calls a move to it weakening
+    description: str  # what the schema says of it (editors show it)
+
+
+# Oldest first: the order is how versions compare.
+TLS_VERSIONS: tuple[TlsVersion, ...] = (
+    TlsVersion(
+        "1.0", "TLSv1", True, "TLS 1.0: deprecated by RFC 8996 (MC207); allow only for servers that cannot do better."
+    ),
+    TlsVersion("1.1", "TLSv1.1", True, "TLS 1.1: deprecated by RFC 8996 (MC207)."),
+    TlsVersion("1.2", "TLSv1.2", False, "TLS 1.2: the default and the floor RFC 8997 sets for mail."),
+    TlsVersion("1.3", "TLSv1.3", False, "TLS 1.3: the strictest; every current mail server supports it."),
+)
+TLS_VERSION_NAMES: tuple[str, ...] = tuple(v.name for v in TLS_VERSIONS)
+
+
+def tls_version(name: object) -> TlsVersion | None:
+    """The version a profile names (`"1.2"`); None for anything else (`1.2` unquoted is a number)."""
+    return next((v for v in TLS_VERSIONS if v.name == name), None)
+
+
+def tls_version_rank(name: object) -> int | None:
+    """Where the version `name` stands, oldest first (0 for "1.0"); None for no version."""
+    return TLS_VERSION_NAMES.index(name) if isinstance(name, str) and name in TLS_VERSION_NAMES else None

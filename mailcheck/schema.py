@@ -1,7 +1,8 @@
 """The published JSON Schema: generated from the pydantic models, read back at run time.
 
-Generating needs pydantic (slow to import); checking only needs the generated file, so
-`mailcheck check` starts fast and validates against exactly what editors see.
+Generating needs pydantic (slow to import, and an extra: `mailprofile-check[schema]`);
+checking only needs the generated file, so `mailcheck check` starts fast, installs without
+pydantic and validates against exactly what editors see.
 """
 
 from __future__ import annotations
@@ -16,12 +17,32 @@ if TYPE_CHECKING:
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 PACKAGED_SCHEMA = "mailcheck.schema.json"  # a link to schemas/ in the source tree, a file in the wheel
+GENERATOR_EXTRA = "schema"  # [project.optional-dependencies] in pyproject.toml
+
+
+class GeneratorUnavailable(Exception):
+    """pydantic, which only generating the schema needs, is not installed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"`schema --generate` needs pydantic: pip install 'mailprofile-check[{GENERATOR_EXTRA}]' "
+            "(`mailcheck schema` prints the published schema without it)"
+        )
 
 
 def generate_schema() -> dict[str, Any]:
-    """Build the JSON Schema from the models (the single source of truth)."""
+    """Build the JSON Schema from the models (the single source of truth).
+
+    Raises GeneratorUnavailable when pydantic is not installed.
+    """
     from mailcheck.format import SCHEMA_ID
-    from mailcheck.model import ProfileFile
+
+    try:
+        from mailcheck.model import ProfileFile
+    except ModuleNotFoundError as err:
+        if err.name != "pydantic":  # pydantic there but broken, or a module of ours: not this
+            raise
+        raise GeneratorUnavailable() from None
 
     schema = ProfileFile.model_json_schema(by_alias=True)
     return {"$schema": JSON_SCHEMA_DIALECT, "$id": SCHEMA_ID, **schema}
@@ -42,7 +63,8 @@ def published_schema_text() -> str:
 
 @lru_cache(maxsize=1)
 def published_schema() -> dict[str, Any]:
-    return json.loads(published_schema_text())
+    schema: dict[str, Any] = json.loads(published_schema_text())  # a JSON object: the file is ours
+    return schema
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,7 @@ ASSERTIONS = frozenset(
     }
 )  # fmt: skip
 
-Path = tuple
+Path = tuple[Any, ...]  # a data path: keys and list indexes from the document's root
 
 
 Bounds = tuple[tuple[str, Any], ...]  # (keyword, limit): (("exclusiveMinimum", 0), ("maximum", 300))
@@ -62,7 +62,7 @@ def _is_number(value: Any) -> bool:
     return isinstance(value, int) or (isinstance(value, float) and math.isfinite(value))
 
 
-_TYPES = {
+_TYPES: dict[str, Callable[[Any], bool]] = {
     "null": lambda v: v is None,
     "boolean": lambda v: isinstance(v, bool),
     "string": lambda v: isinstance(v, str),
@@ -203,7 +203,7 @@ class SchemaValidator:
         return dispatch
 
     def _explain_union(
-        self, schema: dict[str, Any], branches: list[dict], results: list[list[Violation]], value: Any, path: Path
+        self, schema: dict[str, Any], branches: list[dict[str, Any]], results: list[list[Violation]], value: Any, path: Path
     ) -> list[Violation]:
         """The violations of the branch the user most likely meant."""
         fitting = [r for b, r in zip(branches, results) if self._fits(b, value)]
@@ -344,7 +344,7 @@ def _check_range(schema: dict[str, Any], value: Any, path: Path, out: list[Viola
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return
     # comparisons written as jsonschema writes them, so NaN passes here exactly as there
-    bounds = (
+    bounds: tuple[tuple[str, Callable[[Any], bool], str], ...] = (
         ("minimum", lambda b: value < b, "at least"),
         ("maximum", lambda b: value > b, "at most"),
         ("exclusiveMinimum", lambda b: value <= b, "more than"),

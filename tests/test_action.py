@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from cli_run import BAD, GOOD, repo, write
-from node_tools import ROOT
 from ruamel.yaml import YAML
+
+from tests.cli_run import BAD, GOOD, repo, write
+from tests.node_tools import ROOT
 
 ACTION = YAML(typ="safe").load((ROOT / "action.yml").read_text(encoding="utf-8"))
 MAILCHECK = Path(sys.executable).parent / "mailcheck"

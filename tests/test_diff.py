@@ -10,8 +10,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from cli_run import Result, mailcheck
-from markdown_read import code_span_text, prose_text, table_cells
+
+from tests.cli_run import Result, mailcheck
+from tests.markdown_read import code_span_text, prose_text, table_cells
 
 pytestmark = pytest.mark.skipif(
     shutil.which("git") is None, reason="git is not installed"

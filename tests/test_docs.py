@@ -6,11 +6,11 @@ import subprocess
 import sys
 
 import pytest
-from cli_run import mailcheck
-from node_tools import ROOT
 
 from mailcheck.docs import RULES_DOC, rule_anchor, rules_markdown
 from mailcheck.rules import all_rules
+from tests.cli_run import mailcheck
+from tests.node_tools import ROOT
 
 RULES = list(all_rules().values())
 REQUIRED_SECTIONS = ("What it does", "Why is this bad?", "Example", "Use instead")

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from node_tools import ROOT, YAML_LANGUAGE_SERVER, require
+
+from tests.node_tools import ROOT, YAML_LANGUAGE_SERVER, require
 
 MODELINE = "# yaml-language-server: $schema=../schemas/mailcheck.schema.json"
 SETTINGS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli_run import BAD, GOOD, INLINE_SECRET, mailcheck, repo, write
+from tests.cli_run import BAD, GOOD, INLINE_SECRET, mailcheck, repo, write
 
 REQUIRED = {"description", "check_name", "fingerprint", "severity", "location"}
 GITLAB_SEVERITIES = {"info", "minor", "major", "critical", "blocker"}

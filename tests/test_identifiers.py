@@ -9,7 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from cli_run import GOOD, mailcheck, repo, write
+from tests.cli_run import GOOD, mailcheck, repo, write
 
 ROOT = Path(__file__).resolve().parent.parent
 # placeholders and addresses the project does not own, as they appeared before

@@ -8,7 +8,8 @@ import stat
 from pathlib import Path
 
 import pytest
-from cli_run import BAD, GOOD, mailcheck, repo, write
+
+from tests.cli_run import BAD, GOOD, mailcheck, repo, write
 
 
 def test_text_on_the_terminal_and_sarif_and_gitlab_in_files_from_one_run(

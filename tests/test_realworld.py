@@ -9,18 +9,15 @@ the rule that names it.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from mailcheck.cli import cli
+from tests.realworld_convert import convert, profile_file, read_jsonl, to_profile
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))  # the converter is a helper module next to this file
-
-from realworld_convert import convert, profile_file, read_jsonl, to_profile  # noqa: E402
 
 FIXTURES = HERE / "fixtures" / "realworld"
 ISPDB = read_jsonl(FIXTURES / "ispdb_servers.sample.jsonl")

@@ -6,13 +6,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from cli_run import BAD, GOOD, INLINE_SECRET, mailcheck, repo, write
+from tests.cli_run import BAD, GOOD, INLINE_SECRET, mailcheck, repo, write
 
 from mailcheck import __version__
 from mailcheck.docs import explain_rule
 from mailcheck.findings import Finding, Severity
-from mailcheck.reporters.sarif import render_probe
 from mailcheck.rules import all_rules
+from tests.report_stubs import render_probe
 
 
 def sarif(folder: Path, *args: str) -> dict:

@@ -12,8 +12,9 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from cli_run import BAD, mailcheck, repo, write
-from node_tools import ROOT, SARIF_MULTITOOL, require
+
+from tests.cli_run import BAD, mailcheck, repo, write
+from tests.node_tools import ROOT, SARIF_MULTITOOL, require
 
 SCRIPT = ROOT / ".ci" / "validate-sarif.sh"
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
+
+from mailcheck.commands.common import EXIT_FINDINGS, EXIT_OK, usage_error
 
 
 @click.command()
@@ -24,20 +25,18 @@ import click
 )
 def diff(
     base: str, head: str | None, format_name: str, fail_on_weakening: bool
-) -> None:
+) -> int:
     """Review profile changes from BASE to HEAD (default: the working tree).
 
     BASE and HEAD are git revisions (main, origin/main, HEAD~1, a tag), or two profile
     files. Each changed setting is classed weakening, strengthening or neutral, and the
     findings the change introduces or fixes are listed. Secret values are never shown.
     """
-    from mailcheck.cli import EXIT_FINDINGS, EXIT_OK, fail
     from mailcheck.review import ReviewError, run_review
-    from mailcheck.text import visible
 
     try:
         result = run_review(base, head, cwd=Path.cwd())
     except ReviewError as err:
-        fail(visible(str(err)))  # it may quote a file name or revision: one line, printable
+        return usage_error(str(err))  # it may quote a file name or revision: shown on one line, printable
     click.echo(result.render(format_name), nl=False)
-    sys.exit(EXIT_FINDINGS if fail_on_weakening and result.review.weakens else EXIT_OK)
+    return EXIT_FINDINGS if fail_on_weakening and result.review.weakens else EXIT_OK

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from mailcheck.commands.common import EXIT_FINDINGS, EXIT_OK, default_format, usage_error, use_color
 from mailcheck.outputs import Output, output_options
 from mailcheck.probe import DEFAULT_CONCURRENCY
 
@@ -39,13 +40,13 @@ def probe(
     cert_warn_days: int,
     nameserver: str | None,
     config_path: Path | None,
-) -> None:
+) -> int:
     """Probe profiles against their live servers: DNS, TCP, TLS, certificate, login, test message.
 
     Lints first (the findings are reported too) and probes the structurally valid profiles.
     Exit code 0 when every probed profile passes, 1 when one fails, 2 for a usage error.
     """
-    from mailcheck.cli import EXIT_FINDINGS, EXIT_OK, default_format, fail, use_color
+    from mailcheck.findings import Severity
     from mailcheck.outputs import OutputError, emit, plan, refuse_inputs
     from mailcheck.probe.options import ProbeOptions
     from mailcheck.probe.resolve import Nameserver
@@ -56,7 +57,7 @@ def probe(
         resolver = Nameserver.parse(nameserver) if nameserver else None
         targets = plan(format_name, outputs, default_format())
     except (ValueError, OutputError) as err:
-        fail(str(err))
+        return usage_error(str(err))
     options = ProbeOptions(
         send_test=send_test, allow_cleartext_auth=allow_cleartext_auth, cert_warn_days=cert_warn_days, nameserver=resolver
     )
@@ -73,14 +74,14 @@ def probe(
             before_check=lambda files: refuse_inputs(targets, files),
         )
     except (RunError, OutputError) as err:
-        fail(str(err))
+        return usage_error(str(err))
     finally:
         progress.finish()
     try:
         emit(report, "probe", targets, color=use_color(sys.stdout))
     except OutputError as err:
-        fail(str(err))
-    sys.exit(EXIT_FINDINGS if report.fails() else EXIT_OK)
+        return usage_error(str(err))
+    return EXIT_FINDINGS if report.fails(Severity.ERROR) else EXIT_OK
 
 
 class _Progress:

@@ -1,24 +1,24 @@
 """What a probe step concludes: an outcome of one of the probe rules (MC501-MC520).
 
-The rule modules build outcomes (they own the wording, next to their documentation);
-the session raises them to end a probe, or notes them (warnings) and goes on. The
-runner turns each into a Finding located at the profile value it is about.
+Each probe rule module has its own Outcome, a subclass of the one here, and the functions
+that build it (they own the wording, next to their documentation); the session raises them
+to end a probe, or notes them (warnings) and goes on. The runner turns each into a Finding
+of the rule whose class it is (mailcheck.rules.probe_rule_of), located at the profile value
+it is about: an outcome names no rule, so none can be reported under another rule's ID.
 """
 
 from __future__ import annotations
-
-from mailcheck.findings import Rule
 
 Keys = tuple[str, ...]
 
 
 class Outcome(Exception):
-    """A rule's verdict on one profile. `keys` are candidate profile keys to point at:
-    the first one the profile writes itself is used, the last one otherwise."""
+    """A probe rule's verdict on one profile (raised as the rule module's subclass).
+    `keys` are candidate profile keys to point at: the first one the profile writes
+    itself is used, the last one otherwise."""
 
-    def __init__(self, rule: Rule, keys: tuple[Keys, ...], message: str, hint: str) -> None:
+    def __init__(self, keys: tuple[Keys, ...], message: str, hint: str) -> None:
         super().__init__(message)
-        self.rule = rule
         self.keys = keys
         self.message = message
         self.hint = hint

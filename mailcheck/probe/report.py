@@ -1,15 +1,16 @@
 """The outcome of one `mailcheck probe` run, as every reporter sees it.
 
-`ProbeReport` has the same generic face as CheckReport (`findings`, `summary()`,
-`result_for()`), so formats that only render findings work for both commands.
+`ProbeReport` implements the report contract (mailcheck.report.Report), so formats that
+only render findings work for `check` and `probe` alike.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
+from typing import ClassVar, Literal
 
-from mailcheck.checker import FileResult
+from mailcheck.excerpt import Excerpt
 from mailcheck.findings import Finding, Severity, count_by_severity, sort_key
 from mailcheck.probe.tls import TlsFacts
 from mailcheck.report import CheckReport
@@ -26,7 +27,7 @@ class Step:
     seconds: float
     detail: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {"step": self.name, "status": self.status, "seconds": round(self.seconds, 3), "detail": self.detail}
 
 
@@ -65,7 +66,7 @@ class ProbeResult:
     def failed_step(self) -> Step | None:
         return next((s for s in self.steps if s.status == "failed"), None)
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {
             "profile": self.profile,
             "file": self.file,
@@ -86,7 +87,7 @@ class ProbeResult:
         }
 
 
-def _tls_dict(tls: TlsFacts | None) -> dict[str, Any] | None:
+def _tls_dict(tls: TlsFacts | None) -> dict[str, object] | None:
     if tls is None:
         return None
     cert = tls.certificate
@@ -107,12 +108,14 @@ class NotProbed:
     profile: str | None  # None: the whole file is unreadable
     reason: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> dict[str, object]:
         return {"file": self.file, "profile": self.profile, "reason": self.reason}
 
 
 @dataclass
 class ProbeReport:
+    command: ClassVar[Literal["probe"]] = "probe"
+
     check: CheckReport  # the lint run the probe starts with
     results: list[ProbeResult]
     not_probed: list[NotProbed] = field(default_factory=list)
@@ -158,9 +161,17 @@ class ProbeReport:
             "not_probed": len(self.not_probed),
         }
 
-    def fails(self) -> bool:
-        """Exit code 1: a probed profile failed, or a selected one could not be probed."""
-        return bool(self.not_probed) or any(r.status == "failed" for r in self.results)
+    def fails(self, level: Severity) -> bool:
+        """A selected profile that could not be probed fails the run, and so does a probed
+        profile with a probe finding at `level` or above: at `error` (what `probe` asks) a
+        profile that failed, at `warning` one with warnings too. Lint findings are `check`'s
+        to judge: they fail the probe only by keeping a profile from being probed."""
+        return bool(self.not_probed) or any(
+            f.severity.rank >= level.rank for r in self.results for f in r.findings
+        )
 
-    def result_for(self, file: str) -> FileResult | None:
-        return self.check.result_for(file)
+    def excerpt(self, finding: Finding) -> Excerpt | None:
+        return self.check.excerpt(finding)
+
+    def source_path(self, finding: Finding) -> Path | None:
+        return self.check.source_path(finding)

@@ -9,15 +9,19 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from mailcheck.checker import FileResult, settle
 from mailcheck.config import Settings
+from mailcheck.findings import Finding
 from mailcheck.probe import DEFAULT_CONCURRENCY
 from mailcheck.probe.options import ProbeOptions
+from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.report import NotProbed, ProbeReport, ProbeResult
 from mailcheck.probe.session import Session
 from mailcheck.probe.tls import TlsContexts
 from mailcheck.profile import ProfileView
+from mailcheck.rules import probe_rule_of
 from mailcheck.rules.base import ProfileContext
 from mailcheck.run import RunError, run_check
 
@@ -30,7 +34,7 @@ OnResult = Callable[[ProbeResult], None]
 class Target:
     file: FileResult
     name: str
-    body: dict
+    body: dict[str, Any]
 
     @property
     def base_dir(self) -> Path:
@@ -154,10 +158,7 @@ def _result(target: Target, view: ProfileView, session: Session, settings: Setti
         return target.file.redact(session.redact(text))
 
     context = ProfileContext(document, target.file.file, view)
-    findings = [
-        context.finding(o.rule, context.first_written(*o.keys), redact(o.message), redact(o.hint))
-        for o in session.outcomes
-    ]
+    findings = [_finding(outcome, context, redact) for outcome in session.outcomes]
     capabilities = session.capabilities
     test_message = session.test_message
     return ProbeResult(
@@ -175,3 +176,10 @@ def _result(target: Target, view: ProfileView, session: Session, settings: Setti
         test_message=replace(test_message, reply=redact(test_message.reply)) if test_message else None,
         findings=settle(findings, settings, document),
     )
+
+
+def _finding(outcome: Outcome, context: ProfileContext, redact: Callable[[str], str]) -> Finding:
+    """`outcome` as a finding of the rule whose module built it, at the first of its keys
+    the profile writes, with every secret masked."""
+    problem = context.problem(context.first_written(*outcome.keys), redact(outcome.message), redact(outcome.hint))
+    return probe_rule_of(outcome).stamp(problem, context.file)

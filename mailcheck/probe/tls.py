@@ -26,16 +26,13 @@ from mailcheck.probe.offloop import in_thread
 from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.wire import Deadline
 from mailcheck.profile import ProfileView
+from mailcheck.protocols import TLS_VERSIONS
 from mailcheck.rules import mc507_certificate_untrusted as mc507
 from mailcheck.rules import mc509_certificate_expired as mc509
 
-VERSIONS: dict[str, ssl.TLSVersion] = {
-    "1.0": ssl.TLSVersion.TLSv1,
-    "1.1": ssl.TLSVersion.TLSv1_1,
-    "1.2": ssl.TLSVersion.TLSv1_2,
-    "1.3": ssl.TLSVersion.TLSv1_3,
-}
-_NAMES = {"TLSv1": "1.0", "TLSv1.1": "1.1", "TLSv1.2": "1.2", "TLSv1.3": "1.3"}
+# ssl.TLSVersion names its members as OpenSSL names the versions, with "_" for ".".
+VERSIONS: dict[str, ssl.TLSVersion] = {v.name: ssl.TLSVersion[v.negotiated.replace(".", "_")] for v in TLS_VERSIONS}
+_NAMES = {v.negotiated: v.name for v in TLS_VERSIONS}
 
 # OpenSSL verify codes (x509_vfy.h) with an outcome of their own; every other one is MC507.
 EXPIRED_CODES = frozenset({9, 10})  # not yet valid, expired
@@ -155,7 +152,7 @@ def detection_context() -> ssl.SSLContext:
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     context.check_hostname = False
     context.verify_mode = ssl.CERT_NONE
-    _set_minimum(context, "1.0")
+    _set_minimum(context, TLS_VERSIONS[0].name)  # the oldest a profile may ask for
     return context
 
 

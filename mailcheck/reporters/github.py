@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from mailcheck.findings import Finding
+from mailcheck.reporters.base import Reporter
 from mailcheck.text import visible
 
+if TYPE_CHECKING:
+    from mailcheck.report import Report
+
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
+
+
+class GithubReporter(Reporter):
+    """Lint and probe findings alike, each at the line of the profile value it is about."""
+
+    name = "github"
+    renders = frozenset({"check", "probe"})
+
+    def render_any(self, report: Report) -> str:
+        return workflow_commands(report.findings)
 
 
 def _data(text: str) -> str:
@@ -26,14 +41,6 @@ def annotation(finding: Finding, title: str | None = None) -> str:
     return f"::{LEVELS[finding.severity.value]} {props},title={_property(title)}::{_data(f'{finding.message} ({finding.hint})')}"
 
 
-def annotations(findings: Iterable[Finding]) -> str:
+def workflow_commands(findings: Iterable[Finding]) -> str:
+    """One annotation command per finding, each on its own line."""
     return "".join(annotation(f) + "\n" for f in findings)
-
-
-def render_check(report: Any, *, color: bool = False) -> str:
-    return annotations(report.findings)
-
-
-def render_probe(report: Any, *, color: bool = False) -> str:
-    """Lint and probe findings alike, each at the line of the profile value it is about."""
-    return annotations(report.findings)

@@ -8,11 +8,14 @@ project root, and tells new findings from old ones by `fingerprint`, so both com
 from __future__ import annotations
 
 import json
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mailcheck.findings import Finding
 from mailcheck.locations import fingerprints, repo_path, repo_root
+from mailcheck.reporters.base import Reporter
+
+if TYPE_CHECKING:
+    from mailcheck.report import Report
 
 # GitLab's levels are info, minor, major, critical, blocker. An error fails the job, so it is
 # at least "major"; "critical" and "blocker" are left for the user's own severity overrides
@@ -20,28 +23,23 @@ from mailcheck.locations import fingerprints, repo_path, repo_root
 SEVERITIES = {"error": "major", "warning": "minor", "info": "info"}
 
 
-def render_check(report: Any, *, color: bool = False) -> str:
-    return render(report)
+class GitlabReporter(Reporter):
+    """Lint and probe findings alike, one issue each, paths relative to the repository."""
+
+    name = "gitlab"
+    renders = frozenset({"check", "probe"})
+
+    def render_any(self, report: Report) -> str:
+        root = repo_root()
+        findings = list(report.findings)
+        paths = [repo_path(f.file, root) or f.file for f in findings]
+        issues = [
+            _issue(f, path, fp) for f, path, fp in zip(findings, paths, fingerprints(findings, paths), strict=True)
+        ]
+        return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_probe(report: Any, *, color: bool = False) -> str:
-    return render(report)
-
-
-def render(report: Any, root: Path | None = None) -> str:
-    root = root or repo_root()
-    findings: list[Finding] = list(report.findings)
-    paths = [repo_path(f.file, root) or f.file for f in findings]
-    issues = [
-        _issue(f, path, fp)
-        for f, path, fp in zip(
-            findings, paths, fingerprints(findings, paths), strict=True
-        )
-    ]
-    return json.dumps(issues, indent=2, ensure_ascii=False) + "\n"
-
-
-def _issue(finding: Finding, path: str, fingerprint: str) -> dict[str, Any]:
+def _issue(finding: Finding, path: str, fingerprint: str) -> dict[str, object]:
     return {
         "type": "issue",
         "description": f"{finding.rule} {finding.name}: {finding.message} (fix: {finding.hint})",

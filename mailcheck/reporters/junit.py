@@ -10,10 +10,16 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from mailcheck.findings import Finding, Severity
+from mailcheck.reporters.base import Reporter
 from mailcheck.reporters.text import format_finding
+
+if TYPE_CHECKING:
+    from mailcheck.checker import FileResult
+    from mailcheck.probe.report import ProbeReport
+    from mailcheck.report import CheckReport
 
 FILE_CASE = "(file)"  # the test case for findings about a file rather than one profile
 _NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -78,32 +84,39 @@ class _Suites:
         return ET.tostring(self.root, encoding="unicode", xml_declaration=True) + "\n"
 
 
-def _profile_names(result: Any) -> list[str]:
-    document = getattr(result, "document", None)
+def _profile_names(result: FileResult) -> list[str]:
+    document = result.document
     profiles = document.data.get("profiles") if document is not None and isinstance(document.data, dict) else None
     return [str(name) for name in profiles] if isinstance(profiles, dict) else []
 
 
-def render_check(report: Any, *, color: bool = False) -> str:
-    suites = _Suites("mailcheck check")
-    for result in report.results:
-        names = _profile_names(result)
-        for name in names:
-            suites.judge(suites.case(result.file, name), [f for f in result.findings if f.profile == name])
-        about_file = [f for f in result.findings if f.profile not in names]
-        if about_file or not names:
-            suites.judge(suites.case(result.file, FILE_CASE), about_file)
-    return suites.render()
+class JunitReporter(Reporter):
+    name = "junit"
+    renders = frozenset({"check", "probe"})
 
+    def render_check(self, report: CheckReport) -> str:
+        """A case per profile of each file, and one for the findings about the file itself."""
+        suites = _Suites("mailcheck check")
+        for result in report.results:
+            names = _profile_names(result)
+            for name in names:
+                suites.judge(suites.case(result.file, name), [f for f in result.findings if f.profile == name])
+            about_file = [f for f in result.findings if f.profile not in names]
+            if about_file or not names:
+                suites.judge(suites.case(result.file, FILE_CASE), about_file)
+        return suites.render()
 
-def render_probe(report: Any, *, color: bool = False) -> str:
-    suites = _Suites("mailcheck probe")
-    for result in report.results:
-        case = suites.case(result.file, result.profile, result.seconds)
-        lint = [f for f in report.lint_findings if f.file == result.file and f.profile == result.profile]
-        steps = "\n".join(f"{s.name}: {s.status} {s.seconds:.3f}s {s.detail}".rstrip() for s in result.steps)
-        lint_text = f"lint:\n{_text(lint)}" if lint else ""
-        suites.judge(case, result.findings, "\n".join(part for part in (f"steps:\n{steps}", lint_text) if part))
-    for skipped in report.not_probed:
-        suites.fail(suites.case(skipped.file, skipped.profile or FILE_CASE), "not-probed", f"not probed: {skipped.reason}")
-    return suites.render()
+    def render_probe(self, report: ProbeReport) -> str:
+        """A case per profile probed, with its steps and lint findings as output; a failed
+        case per profile that could not be probed."""
+        suites = _Suites("mailcheck probe")
+        for result in report.results:
+            case = suites.case(result.file, result.profile, result.seconds)
+            lint = [f for f in report.lint_findings if f.file == result.file and f.profile == result.profile]
+            steps = "\n".join(f"{s.name}: {s.status} {s.seconds:.3f}s {s.detail}".rstrip() for s in result.steps)
+            lint_text = f"lint:\n{_text(lint)}" if lint else ""
+            suites.judge(case, result.findings, "\n".join(part for part in (f"steps:\n{steps}", lint_text) if part))
+        for skipped in report.not_probed:
+            case = suites.case(skipped.file, skipped.profile or FILE_CASE)
+            suites.fail(case, "not-probed", f"not probed: {skipped.reason}")
+        return suites.render()

@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from mailcheck import __version__
 from mailcheck.docs import explain_rule, rule_help_markdown
 from mailcheck.findings import Finding, Rule
 from mailcheck.locations import fingerprints, repo_path, repo_root
+from mailcheck.reporters.base import Reporter
 from mailcheck.rules import all_rules
+
+if TYPE_CHECKING:
+    from mailcheck.report import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 # The project has no web address of its own, so no URI here names one. SARIF 2.1.0 makes
@@ -31,40 +34,37 @@ FINGERPRINT_KEY = "mailcheck/v1"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 
 
-def render_check(report: Any, *, color: bool = False) -> str:
-    return render(report, "check")
+class SarifReporter(Reporter):
+    """The SARIF log of one run over the report's findings, lint and probe alike."""
+
+    name = "sarif"
+    renders = frozenset({"check", "probe"})
+
+    def render_any(self, report: Report) -> str:
+        root = repo_root()
+        rules = list(all_rules().values())
+        index = {rule.id: i for i, rule in enumerate(rules)}
+        findings = list(report.findings)
+        real_paths = [_real_path(report, f) for f in findings]
+        paths = [repo_path(real, root) for real in real_paths]
+        # as GitLab's, from the shown names: one identity per finding in both reports
+        prints = fingerprints(findings, [repo_path(f.file, root) or f.file for f in findings])
+        run = {
+            "tool": {"driver": _driver(rules)},
+            # one category per command, so check and probe uploads do not replace each other's alerts
+            "automationDetails": {"id": f"mailcheck/{report.command}/"},
+            "originalUriBaseIds": {BASE_ID: {"uri": "file://" + _uri(str(root)) + "/"}},
+            "columnKind": "unicodeCodePoints",
+            "results": [
+                _result(f, index[f.rule], _artifact(real, path), fp, _snippet(report, f))
+                for f, real, path, fp in zip(findings, real_paths, paths, prints, strict=True)
+            ],
+        }
+        log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+        return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
-def render_probe(report: Any, *, color: bool = False) -> str:
-    return render(report, "probe")
-
-
-def render(report: Any, command: str, root: Path | None = None) -> str:
-    """The SARIF log of one run over `report.findings` (any report with that attribute)."""
-    root = root or repo_root()
-    rules = list(all_rules().values())
-    index = {rule.id: i for i, rule in enumerate(rules)}
-    findings: list[Finding] = list(report.findings)
-    real_paths = [_real_path(report, f) for f in findings]
-    paths = [repo_path(real, root) for real in real_paths]
-    # as GitLab's, from the shown names: one identity per finding in both reports
-    prints = fingerprints(findings, [repo_path(f.file, root) or f.file for f in findings])
-    run = {
-        "tool": {"driver": _driver(rules)},
-        # one category per command, so check and probe uploads do not replace each other's alerts
-        "automationDetails": {"id": f"mailcheck/{command}/"},
-        "originalUriBaseIds": {BASE_ID: {"uri": "file://" + _uri(str(root)) + "/"}},
-        "columnKind": "unicodeCodePoints",
-        "results": [
-            _result(f, index[f.rule], _artifact(real, path), fp, _snippet(report, f))
-            for f, real, path, fp in zip(findings, real_paths, paths, prints, strict=True)
-        ],
-    }
-    log = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
-
-
-def _driver(rules: list[Rule]) -> dict[str, Any]:
+def _driver(rules: list[Rule]) -> dict[str, object]:
     return {
         "name": "mailcheck",
         "version": __version__,
@@ -74,7 +74,7 @@ def _driver(rules: list[Rule]) -> dict[str, Any]:
     }
 
 
-def _descriptor(rule: Rule) -> dict[str, Any]:
+def _descriptor(rule: Rule) -> dict[str, object]:
     sections = rule.sections()
     full = " ".join(
         sections.get(s, "") for s in ("What it does", "Why is this bad?")
@@ -90,7 +90,7 @@ def _descriptor(rule: Rule) -> dict[str, Any]:
     }
 
 
-def _artifact(real: str, path: str | None) -> dict[str, Any]:
+def _artifact(real: str, path: str | None) -> dict[str, object]:
     """Relative to SRCROOT inside the repository, an absolute file URI outside it."""
     if path is not None:
         return {"uri": _uri(path), "uriBaseId": BASE_ID}
@@ -100,11 +100,11 @@ def _artifact(real: str, path: str | None) -> dict[str, Any]:
 def _result(
     finding: Finding,
     rule_index: int,
-    artifact: dict[str, Any],
+    artifact: dict[str, object],
     fingerprint: str,
     snippet: str | None,
-) -> dict[str, Any]:
-    region: dict[str, Any] = {"startLine": finding.line, "startColumn": finding.column}
+) -> dict[str, object]:
+    region: dict[str, object] = {"startLine": finding.line, "startColumn": finding.column}
     if snippet is not None:
         region["snippet"] = {"text": snippet}
     return {
@@ -120,11 +120,10 @@ def _result(
     }
 
 
-def _real_path(report: Any, finding: Finding) -> str:
+def _real_path(report: Report, finding: Finding) -> str:
     """The finding's file as the file system names it (which may not be UTF-8)."""
-    result_for = getattr(report, "result_for", None)
-    result = result_for(finding.file) if result_for is not None else None
-    return str(result.path) if result is not None and result.path is not None else finding.file
+    path = report.source_path(finding)
+    return str(path) if path is not None else finding.file
 
 
 def _uri(path: str) -> str:
@@ -133,11 +132,9 @@ def _uri(path: str) -> str:
     return quote(os.fsencode(path))
 
 
-def _snippet(report: Any, finding: Finding) -> str | None:
+def _snippet(report: Report, finding: Finding) -> str | None:
     """The finding's source line as `check` shows it (secrets masked, long lines cut)."""
-    result_for = getattr(report, "result_for", None)
-    result = result_for(finding.file) if result_for is not None else None
-    excerpt = result.excerpt(finding.line, finding.column) if result is not None else None
+    excerpt = report.excerpt(finding)
     return excerpt.text if excerpt is not None else None
 
 

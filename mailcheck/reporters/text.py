@@ -1,12 +1,21 @@
-"""Human output: `path:line:col: severity ID [name] message`, the hint, the line and a caret."""
+"""Human output: `path:line:col: severity ID [name] message`, the hint, the line and a caret.
+
+`check` shows each finding and a summary line; `probe` shows the lint findings, then a
+line per profile probed with its failures under it, then both summaries.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from mailcheck.excerpt import Excerpt
 from mailcheck.findings import Finding
+from mailcheck.reporters.base import Reporter
 from mailcheck.text import visible
+
+if TYPE_CHECKING:
+    from mailcheck.excerpt import Excerpt
+    from mailcheck.probe.report import NotProbed, ProbeReport, ProbeResult
+    from mailcheck.report import CheckReport, Report
 
 _COLORS = {"error": "31", "warning": "33", "info": "36"}
 
@@ -38,28 +47,46 @@ def summary_line(summary: dict[str, int]) -> str:
     return f"Found {problems} in {scope}."
 
 
-def finding_block(report: Any, finding: Finding, *, color: bool) -> str:
-    """A finding with its source line (secrets masked), from the report's file results."""
-    result = report.result_for(finding.file)
-    source = result.excerpt(finding.line, finding.column) if result is not None else None
-    return format_finding(finding, source, color=color)
+def finding_block(report: Report, finding: Finding, *, color: bool) -> str:
+    """A finding with its source line (secrets masked), as the report has it."""
+    return format_finding(finding, report.excerpt(finding), color=color)
 
 
-def render_check(report: Any, *, color: bool = False) -> str:
-    blocks = [finding_block(report, finding, color=color) for finding in report.findings]
-    blocks.append(summary_line(report.summary()))
-    return "\n\n".join(blocks) + "\n"
+class TextReporter(Reporter):
+    """For people at a terminal: the only format in colour (when `color` is set)."""
+
+    name = "text"
+    renders = frozenset({"check", "probe"})
+
+    def render_check(self, report: CheckReport) -> str:
+        blocks = [finding_block(report, finding, color=self.color) for finding in report.findings]
+        blocks.append(summary_line(report.summary()))
+        return "\n\n".join(blocks) + "\n"
+
+    def render_probe(self, report: ProbeReport) -> str:
+        blocks = [finding_block(report, finding, color=self.color) for finding in report.lint_findings]
+        width = max((len(probe_label(r)) for r in report.results), default=0)
+        lines: list[str] = []
+        for result in report.results:
+            lines.append(probe_line(result, width, color=self.color))
+            if result.findings:
+                lines.append(_probe_details(report, result, color=self.color))
+        lines += [_skipped_line(skipped, color=self.color) for skipped in report.not_probed]
+        if lines:
+            blocks.append("\n".join(lines))
+        blocks.append(probe_summary_line(report))
+        return "\n\n".join(blocks) + "\n"
 
 
 _STATUS = {"ok": ("PASS", "32"), "warning": ("WARN", "33"), "failed": ("FAIL", "31")}
 
 
-def probe_label(result: Any) -> str:
+def probe_label(result: ProbeResult) -> str:
     """`name (file)`: two files may each have an `outgoing` profile, so every line says whose."""
     return f"{visible(result.profile)} ({visible(result.file)})"
 
 
-def probe_line(result: Any, width: int, *, color: bool) -> str:
+def probe_line(result: ProbeResult, width: int, *, color: bool) -> str:
     """One profile: status, name and file, where, mode, TLS, certificate, AUTH, login, time."""
     word, code = _STATUS[result.status]
     fields = [_paint(word, "1;" + code, color), probe_label(result).ljust(width), f"{result.protocol} {visible(result.host)}:{result.port} {result.security}"]
@@ -77,9 +104,9 @@ def probe_line(result: Any, width: int, *, color: bool) -> str:
     return "  ".join(fields)
 
 
-def _probe_details(report: Any, result: Any, *, color: bool) -> str:
+def _probe_details(report: ProbeReport, result: ProbeResult, *, color: bool) -> str:
     """Under a failure or warning: the step it stopped at, then each finding with its hint."""
-    lines = []
+    lines: list[str] = []
     step = result.failed_step
     if step is not None:
         lines.append(f"  stopped at {step.name} after {step.seconds:.2f}s ({result.seconds:.2f}s in all)")
@@ -89,7 +116,7 @@ def _probe_details(report: Any, result: Any, *, color: bool) -> str:
     return "\n".join(lines)
 
 
-def probe_summary_line(report: Any) -> str:
+def probe_summary_line(report: ProbeReport) -> str:
     summary = report.summary()
     probed = summary["probed"]
     head = f"Probed {probed} profile{'s' if probed != 1 else ''} in {report.seconds:.1f}s: "
@@ -99,18 +126,6 @@ def probe_summary_line(report: Any) -> str:
     return f"{head}. Lint: {summary_line(report.lint_summary())}"
 
 
-def render_probe(report: Any, *, color: bool = False) -> str:
-    blocks = [finding_block(report, finding, color=color) for finding in report.lint_findings]
-    width = max((len(probe_label(r)) for r in report.results), default=0)
-    lines = []
-    for result in report.results:
-        lines.append(probe_line(result, width, color=color))
-        if result.findings:
-            lines.append(_probe_details(report, result, color=color))
-    for skipped in report.not_probed:
-        where = f"{skipped.profile} ({skipped.file})" if skipped.profile else skipped.file
-        lines.append(f"{_paint('SKIP', '1;31', color)}  {visible(where)}: not probed: {visible(skipped.reason)}")
-    if lines:
-        blocks.append("\n".join(lines))
-    blocks.append(probe_summary_line(report))
-    return "\n\n".join(blocks) + "\n"
+def _skipped_line(skipped: NotProbed, *, color: bool) -> str:
+    where = f"{skipped.profile} ({skipped.file})" if skipped.profile else skipped.file
+    return f"{_paint('SKIP', '1;31', color)}  {visible(where)}: not probed: {visible(skipped.reason)}"

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from mailcheck.hosts import is_loopback, parse_ip
-from mailcheck.protocols import well_known
+from mailcheck.protocols import TLS_VERSIONS, tls_version_rank, well_known
 from mailcheck.review.settings import Setting
 
 if TYPE_CHECKING:
@@ -43,7 +43,6 @@ Classifier = Callable[[object, object, Side, Side], Verdict]
 NEUTRAL: Verdict = (Effect.NEUTRAL, "")
 
 _ENCRYPTED = {"tls": 1, "starttls": 1, "none": 0}
-_TLS_VERSIONS = {"1.0": 0, "1.1": 1, "1.2": 2, "1.3": 3}
 
 
 def _security(before: object, after: object, old: Side, new: Side) -> Verdict:
@@ -84,14 +83,12 @@ def _verify(before: object, after: object, old: Side, new: Side) -> Verdict:
 
 
 def _min_version(before: object, after: object, old: Side, new: Side) -> Verdict:
-    if before not in _TLS_VERSIONS or after not in _TLS_VERSIONS:
+    was, now = tls_version_rank(before), tls_version_rank(after)
+    if was is None or now is None:
         return NEUTRAL
-    if _TLS_VERSIONS[str(after)] < _TLS_VERSIONS[str(before)]:
-        deprecated = (
-            " (deprecated by RFC 8996)"
-            if _TLS_VERSIONS[str(after)] < _TLS_VERSIONS["1.2"]
-            else ""
-        )
+    if now < was:
+        retired = TLS_VERSIONS[now].deprecated
+        deprecated = " (deprecated by RFC 8996)" if retired else ""
         return Effect.WEAKENING, f"accepts TLS {after}{deprecated}"
     return Effect.STRENGTHENING, f"requires TLS {after} or later"
 

@@ -20,8 +20,6 @@ from typing import Any
 from mailcheck.protocols import Protocol, Security
 from mailcheck.secrets import foreign_reference, is_reference, is_secret_key, parse_secret
 
-# Omitted settings the format gives a value to; the profile's own defaults decide them.
-_DEFAULTED = (("tls", "verify"), ("tls", "min_version"), ("timeout",))
 INLINE_SECRET = "inline secret"
 FOREIGN_REFERENCE = "reference mailcheck cannot resolve"  # `$X`, `{{ x }}`, `op://...` (MC305)
 
@@ -104,30 +102,24 @@ def _comparable(value: Any) -> Any:
     return fingerprint(value) if isinstance(value, (dict, list)) else value
 
 
-def _defaults(profile: dict) -> dict[tuple[str, ...], Setting]:
-    """The defaults of a profile whose protocol and security are valid; none otherwise."""
+def _defaults(profile: dict[str, Any]) -> dict[tuple[str, ...], Setting]:
+    """The defaults of a profile whose protocol and security are valid, none otherwise: the
+    ones the linter and the probe read (profile.ProfileView, from the models' schema)."""
     from mailcheck.profile import ProfileView
 
     if profile.get("protocol") not in {p.value for p in Protocol} or profile.get(
         "security"
     ) not in {s.value for s in Security}:
         return {}
-    view = ProfileView("", profile)
     try:
-        found: dict[tuple[str, ...], Setting] = {
-            ("port",): Setting(str(view.port), view.port, default=True)
-        }
-        for keys in _DEFAULTED:
-            value = view.setting(*keys)
-            found[keys] = Setting(_show(value), value, default=True)
-        if view.has_auth:
-            found[("auth", "mechanism")] = Setting(
-                view.mechanism, view.mechanism, default=True
-            )
+        values = ProfileView("", profile).defaults()
     except (
         TypeError,
         ValueError,
         KeyError,
     ):  # a structurally broken profile: its findings say why
         return {}
-    return found
+    return {
+        keys: Setting(_show(value), value, default=True)
+        for keys, value in values.items()
+    }

@@ -32,6 +32,19 @@ profiles:
 - YAML 1.2.2, sections 6.1 (indentation) and 9 (documents)
 '''
 
-from mailcheck.findings import Rule, Severity
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mailcheck.rules.base import Problem, Rule, Severity, located
+
+if TYPE_CHECKING:
+    from mailcheck.loader import LoadProblem
 
 RULE = Rule("MC001", "invalid-yaml", Severity.ERROR, __doc__)
+
+
+def check(failure: LoadProblem) -> Iterator[Problem]:
+    """Why the loader stopped, where it stopped reading."""
+    yield located(failure.mark, (), failure.message, failure.hint)

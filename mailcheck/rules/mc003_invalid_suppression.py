@@ -40,8 +40,13 @@ profiles:
 
 from __future__ import annotations
 
-from mailcheck.findings import Finding, Rule, Severity
-from mailcheck.suppressions import Problem
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity
+
+if TYPE_CHECKING:
+    from mailcheck.suppressions import Problem as Malformed
 
 RULE = Rule("MC003", "invalid-suppression", Severity.WARNING, __doc__)
 
@@ -51,8 +56,13 @@ FORMS = (
 )
 
 
-def finding(problem: Problem, file: str) -> Finding:
-    """The finding for one problem `parse_suppressions` met in `file`."""
+def check(context: DocumentContext) -> Iterator[Problem]:
+    for malformed in context.suppressions.problems:
+        yield _described(malformed)
+
+
+def _described(problem: Malformed) -> Problem:
+    """What is wrong with one directive `parse_suppressions` could not read as meant."""
     text = _shown(problem.text)
     if problem.kind == "unknown-rule":
         message = f"unknown rule {text} in a suppression comment: it suppresses nothing"
@@ -66,9 +76,7 @@ def finding(problem: Problem, file: str) -> Finding:
     else:
         message = "a `# mailcheck:` comment without a directive suppresses nothing"
         hint = FORMS
-    return RULE.finding(
-        file=file, line=problem.line, column=problem.column, profile=None, path=(), message=message, hint=hint
-    )
+    return Problem(problem.line, problem.column, (), message, hint)
 
 
 def _did_you_mean(token: str) -> str:

@@ -44,14 +44,32 @@ profiles:
 
 from __future__ import annotations
 
-from mailcheck.findings import Finding, Rule, Severity
-from mailcheck.suppressions import Entry
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from mailcheck.rules.base import Problem, Rule, SettledContext, Severity
+
+if TYPE_CHECKING:
+    from mailcheck.suppressions import Entry
 
 RULE = Rule("MC004", "unused-suppression", Severity.INFO, __doc__)
 
 
-def finding(entry: Entry, file: str) -> Finding:
-    """The finding for one rule named in a directive of `file` that hid nothing."""
+def check(context: SettledContext) -> Iterator[Problem]:
+    """Each rule named in a directive that hid nothing, where this run can tell: the rule
+    ran (it is not disabled), `check` runs it (not a probe rule), and it is not MC004."""
+    from mailcheck.rules import find_rule
+
+    for entry in context.suppressions.unused():
+        if entry.rule in context.disabled or entry.rule == RULE.id:
+            continue
+        named = find_rule(entry.rule)
+        if named is not None and named.stage == "lint":
+            yield _described(entry)
+
+
+def _described(entry: Entry) -> Problem:
+    """Why one rule named in a directive suppresses nothing."""
     if entry.duplicate:
         again = entry.rule if entry.text.upper() == entry.rule else f"{entry.text} ({entry.rule})"
         message = f"{again} is named a second time in this suppression comment: it adds nothing"
@@ -64,6 +82,4 @@ def finding(entry: Entry, file: str) -> Finding:
         }[entry.scope]
         message = f"`{entry.scope} {entry.text}` suppresses nothing: there is no {entry.rule} finding {where}"
         hint = f"remove {entry.text} from the comment, or the whole comment if it names nothing else"
-    return RULE.finding(
-        file=file, line=entry.line, column=entry.column, profile=None, path=(), message=message, hint=hint
-    )
+    return Problem(entry.line, entry.column, (), message, hint)

@@ -41,11 +41,21 @@ profiles:
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from mailcheck.findings import Rule, Severity
-from mailcheck.validator import Violation
+from mailcheck.findings import dotted
+from mailcheck.rules import structure
+from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity, located
+from mailcheck.rules.mc303_inline_secret import may_hold_secret
+
+if TYPE_CHECKING:
+    from mailcheck.rules.structure import SecretField, SecretShape
+    from mailcheck.validator import Violation
 
 RULE = Rule("MC101", "schema-violation", Severity.ERROR, __doc__)
+# the broken passwords and tokens reported here; MC102 reports those holding keys no reference has
+SECRET_SHAPES: frozenset[SecretShape] = frozenset({"bad-env-name", "empty-file", "empty-mapping", "not-a-reference"})
 
 _REQUIRED_HINTS = {
     "protocol": "add `protocol: smtp` (or imap, pop3)",
@@ -94,6 +104,58 @@ _UNITS = {"timeout": " seconds"}
 SECRET_FORMS = '{env: NAME}, {file: PATH} or "${NAME}"'
 
 
+def check(context: DocumentContext) -> Iterator[Problem]:
+    """A finding per violation of the format's shape (not an unknown key, not the version),
+    and one per broken password or token, whatever is wrong inside it."""
+    for item in structure.one_per_field(context.document, context.violations):
+        if isinstance(item, structure.SecretField):
+            if item.shape in SECRET_SHAPES:
+                yield _broken_secret(context, item)
+        elif item.kind != "unknown-key" and not structure.is_about_version(item):
+            target = structure.target(item)
+            message = f"{dotted(target) or 'the file'}: {item.message}{_skipped_checks(item)}"
+            hint = hint_for(item, structure.value_at(context.data, item.path))
+            yield located(structure.mark(context.document, item), target, message, hint)
+
+
+def _skipped_checks(violation: Violation) -> str:
+    """Said on the finding that makes a profile's other checks impossible."""
+    path = violation.path
+    if len(path) == 2 and path[0] == "profiles" and violation.kind == "type":
+        return "; no other check can run on this profile"
+    about_protocol = (len(path) == 2 and violation.kind == "missing" and violation.key == "protocol") or (
+        len(path) == 3 and path[2] == "protocol"
+    )
+    return "; the checks that depend on the protocol were skipped for this profile" if about_protocol else ""
+
+
+def _broken_secret(context: DocumentContext, field: SecretField) -> Problem:
+    """A violation inside a password or token: reported at the field, with neither the value
+    nor the keys written in it in the message, the path or the fingerprint; the forms a
+    reference takes, and rotation only where a secret may be written."""
+    name, key = dotted(field.path), str(field.path[-1])
+    if field.shape == "bad-env-name":
+        message = f"{name}: the environment variable name is not valid (not shown)"
+        hint = hint_for(field.violation, None)
+    elif field.shape == "empty-file":
+        message = f"{name}: the secret file's path is empty"
+        hint = (
+            "write {file: PATH} with the path of the file holding the secret, relative to the profile file "
+            '(or use {env: NAME} or "${NAME}")'
+        )
+    elif field.shape == "empty-mapping":
+        message, hint = neither_reference(name), secret_reference_hint(key, rotate=False)
+    else:
+        message = f"{name}: expected {{env: NAME}}, {{file: PATH}} or a \"${{NAME}}\" string (the value is not shown)"
+        hint = secret_reference_hint(key, rotate=may_hold_secret(field.value))
+    return located(context.document.locate(field.path), field.path, message, hint)
+
+
+def neither_reference(name: str) -> str:
+    """For a password or token written as a mapping that is no reference (keys not shown)."""
+    return f"{name}: a secret reference is {{env: NAME}} or {{file: PATH}}; this mapping has neither (keys not shown)"
+
+
 def secret_reference_hint(field: str, *, rotate: bool) -> str:
     """The forms a password or token takes; rotation only where a value may be a real secret."""
     hint = f"write {field}: {SECRET_FORMS}"
@@ -139,7 +201,7 @@ def _number(limit: object) -> str:
     return str(int(limit)) if isinstance(limit, float) and limit.is_integer() else str(limit)
 
 
-def _field(path: tuple) -> str:
+def _field(path: tuple[object, ...]) -> str:
     """The field a violation is about: the last key of its path (`profiles` for the mapping of
     profiles, `profile` for one profile)."""
     if len(path) == 2 and path[0] == "profiles":
@@ -151,7 +213,7 @@ def _example(field: str) -> str:
     return _EXAMPLES.get(field, f"{field}: ...")
 
 
-def _choice_hint(value: object, allowed: tuple) -> str:
+def _choice_hint(value: object, allowed: tuple[object, ...]) -> str:
     options = [str(a) for a in allowed]
     # a suggestion only for a word (or `true`): an empty `security:` is no misspelt `none`
     word = str(value).lower() if isinstance(value, (str, bool)) else ""

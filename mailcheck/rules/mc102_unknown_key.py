@@ -39,11 +39,22 @@ profiles:
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from mailcheck.findings import Rule, Severity
-from mailcheck.validator import Violation
+from mailcheck.findings import dotted
+from mailcheck.rules import mc101_schema_violation as mc101
+from mailcheck.rules import structure
+from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity, located
+from mailcheck.rules.mc303_inline_secret import may_hold_secret
+
+if TYPE_CHECKING:
+    from mailcheck.rules.structure import SecretField, SecretShape
+    from mailcheck.validator import Violation
 
 RULE = Rule("MC102", "unknown-key", Severity.ERROR, __doc__)
+# the broken passwords and tokens reported here: mappings holding keys no reference has
+SECRET_SHAPES: frozenset[SecretShape] = frozenset({"reference-with-more", "other-store"})
 
 # Spellings from other tools' mail settings, and what mailcheck calls them.
 FOREIGN_KEYS = {
@@ -87,9 +98,32 @@ SECRET_REFERENCE_HINT = (
 )
 
 
-def secret_reference_hint(may_hold_secret: bool) -> str:
+def check(context: DocumentContext) -> Iterator[Problem]:
+    """A finding per unknown key, and one per password or token written as a mapping with
+    keys no reference has (neither the keys nor the values are shown)."""
+    for item in structure.one_per_field(context.document, context.violations):
+        if isinstance(item, structure.SecretField):
+            if item.shape in SECRET_SHAPES:
+                yield _broken_secret(context, item)
+        elif item.kind == "unknown-key" and not structure.is_about_version(item):
+            target = structure.target(item)
+            message = f"{dotted(target) or 'the file'}: {item.message}"
+            yield located(structure.mark(context.document, item), target, message, hint_for(item))
+
+
+def _broken_secret(context: DocumentContext, field: SecretField) -> Problem:
+    name, key = dotted(field.path), str(field.path[-1])
+    if field.shape == "reference-with-more":
+        message = f"{name}: a secret reference takes `env` or `file` alone; it holds other keys (not shown)"
+        hint = secret_reference_hint(may_hold_secret(field.value))
+    else:  # a mapping of another secret store
+        message, hint = mc101.neither_reference(name), mc101.secret_reference_hint(key, rotate=False)
+    return located(context.document.locate(field.path), field.path, message, hint)
+
+
+def secret_reference_hint(holds_secret: bool) -> str:
     """For `{env: X, default: ...}`: rotation is advised only when what is beside it may be a secret."""
-    if may_hold_secret:
+    if holds_secret:
         return SECRET_REFERENCE_HINT
     return "write {env: NAME} or {file: PATH} with nothing beside it: mailcheck reads no other key there"
 

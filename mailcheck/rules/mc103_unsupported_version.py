@@ -22,7 +22,19 @@ profiles:
 ```
 '''
 
-from mailcheck.findings import Rule, Severity
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from mailcheck.rules import structure
+from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity, located
 
 RULE = Rule("MC103", "unsupported-version", Severity.ERROR, __doc__)
 HINT = "write `version: 1` at the top of the file"
+
+
+def check(context: DocumentContext) -> Iterator[Problem]:
+    for violation in structure.one_per_field(context.document, context.violations):
+        if not isinstance(violation, structure.SecretField) and structure.is_about_version(violation):
+            mark = structure.mark(context.document, violation)
+            yield located(mark, ("version",), f"version: {violation.message}", HINT)

@@ -39,13 +39,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.protocols import Security, default_port, suggested_security, well_known
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC201", "port-security-mismatch", Severity.ERROR, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     known = well_known(profile.port)
     if known is None or known.protocol is not profile.protocol or profile.security in known.modes:
@@ -54,8 +53,7 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
     right_mode = suggested_security(known)
     other_port = default_port(profile.protocol, profile.security)
     keys = ("port",) if profile.written("port") else ("security",)
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         keys,
         f"{profile.protocol.value} port {profile.port} ({known.name}) speaks {speaks}, "
         f"but security is {profile.security.value}",

@@ -36,20 +36,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.protocols import PROTOCOLS, default_port, well_known
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC202", "port-of-other-protocol", Severity.ERROR, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     known = well_known(profile.port)
     if known is None or known.protocol is profile.protocol:
         return
     own = default_port(profile.protocol, profile.security)
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("port",),
         f"port {profile.port} is {PROTOCOLS[known.protocol].title}'s {known.name} port, "
         f"but the profile's protocol is {profile.protocol.value}",

@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.protocols import Security, ports_of, well_known
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC203", "nonstandard-port", Severity.INFO, __doc__)
 # What the server must speak for each mode: "whether it speaks none" says nothing.
@@ -46,14 +46,12 @@ _SPOKEN = {
 }
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if well_known(profile.port) is not None:
         return
     standard = ", ".join(str(p.port) for p in ports_of(profile.protocol))
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("port",),
         f"port {profile.port} is not a standard {profile.protocol.value} port ({standard}); "
         f"whether it speaks {_SPOKEN[profile.security]} cannot be checked offline",

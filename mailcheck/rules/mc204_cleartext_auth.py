@@ -40,20 +40,18 @@ from collections.abc import Iterator
 
 from mailcheck.hosts import is_loopback
 from mailcheck.protocols import Security, default_port
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC204", "cleartext-auth", Severity.ERROR, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if profile.security is not Security.NONE or not profile.has_auth or is_loopback(profile.host):
         return
     tls_port = default_port(profile.protocol, Security.TLS)
     starttls_port = default_port(profile.protocol, Security.STARTTLS)
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("security",),
         f"auth is set but security is none: the password for {profile.host} would cross the network in cleartext",
         f"set security: starttls (port {starttls_port}) or security: tls (port {tls_port})",

@@ -45,18 +45,16 @@ from collections.abc import Iterator
 
 from mailcheck.hosts import is_loopback
 from mailcheck.protocols import Security
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC205", "cleartext-transport", Severity.WARNING, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if profile.security is not Security.NONE or profile.has_auth or is_loopback(profile.host):
         return
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("security",),
         f"security is none: mail to and from {profile.host} crosses the network unencrypted",
         "set security: starttls if the server offers it; if the network is trusted, "

@@ -35,17 +35,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC206", "tls-verify-disabled", Severity.WARNING, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     if ctx.profile.setting("tls", "verify") is not False:
         return
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("tls", "verify"),
         f"tls.verify is false: any certificate is accepted for {ctx.profile.host}, so the connection can be intercepted",
         "remove `verify: false`; for a private CA, set tls.ca_file to its PEM file; for an IP host, set tls.server_name",

@@ -34,20 +34,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.protocols import TLS_VERSIONS
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC207", "weak-tls-version", Severity.WARNING, __doc__)
-WEAK_VERSIONS = ("1.0", "1.1")
+WEAK_VERSIONS = tuple(v.name for v in TLS_VERSIONS if v.deprecated)
+_ACCEPTED = [f'"{v.name}"' for v in TLS_VERSIONS if not v.deprecated]  # quoted, as the fix is written
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     version = ctx.profile.setting("tls", "min_version")
     if version not in WEAK_VERSIONS:
         return
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("tls", "min_version"),
         f"tls.min_version {version} allows TLS versions deprecated by RFC 8996",
-        'set min_version: "1.2" (or "1.3")',
+        f"set min_version: {_ACCEPTED[0]} (or {', '.join(_ACCEPTED[1:])})",
     )

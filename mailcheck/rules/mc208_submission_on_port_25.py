@@ -37,18 +37,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.protocols import Protocol
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC208", "submission-on-port-25", Severity.WARNING, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if profile.protocol is not Protocol.SMTP or profile.port != 25 or not profile.has_auth:
         return
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ctx.first_written(("port",), ("security",)),
         "an authenticated smtp profile submits on port 25, the relay port",
         "submit on port 587 with security: starttls, or port 465 with security: tls",

@@ -37,14 +37,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.hosts import host_problem
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 from mailcheck.rules.mc213_control_character import control_character
 
 RULE = Rule("MC209", "invalid-host", Severity.ERROR, __doc__, blocks_probe=True)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     for keys in (("host",), ("tls", "server_name")):
         value = ctx.profile.setting(*keys)
         if not isinstance(value, str) or control_character(value) is not None:
@@ -52,4 +51,4 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
         problem = host_problem(value)
         if problem is not None:
             message, hint = problem
-            yield ctx.finding(RULE, keys, f"{'.'.join(keys)}: {message}", hint)
+            yield ctx.problem(keys, f"{'.'.join(keys)}: {message}", hint)

@@ -32,17 +32,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.protocols import Security
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC210", "tls-settings-unused", Severity.WARNING, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     if ctx.profile.security is not Security.NONE or not ctx.profile.written("tls"):
         return
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("tls",),
         "tls settings are given but security is none: they have no effect",
         "set security: starttls or tls, or remove the tls block",

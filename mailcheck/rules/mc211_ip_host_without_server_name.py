@@ -34,20 +34,18 @@ from collections.abc import Iterator
 
 from mailcheck.hosts import parse_ip
 from mailcheck.protocols import Security
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC211", "ip-host-without-server-name", Severity.WARNING, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if profile.security is Security.NONE or parse_ip(profile.host) is None:
         return
     if profile.setting("tls", "verify") is False or profile.written("tls", "server_name"):
         return
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("host",),
         f"host {profile.host} is an IP address: certificate verification needs the name the certificate is issued for",
         f"set tls.server_name to the name on the server's certificate (e.g. {profile.protocol.value}.example.com)",

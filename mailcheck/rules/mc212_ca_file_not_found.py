@@ -25,20 +25,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import PurePath
 
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC212", "ca-file-not-found", Severity.WARNING, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     ca_file = ctx.profile.setting("tls", "ca_file")
     if not isinstance(ca_file, str) or PurePath(ca_file).is_absolute():
         return
     if (ctx.document.path.parent / ca_file).is_file():
         return
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("tls", "ca_file"),
         f"tls.ca_file {ca_file!r} does not exist relative to {ctx.document.path.name}",
         "fix the path (relative to the profile file's folder) or commit the CA certificate",

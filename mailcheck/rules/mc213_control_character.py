@@ -36,7 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC213", "control-character", Severity.ERROR, __doc__, blocks_probe=True)
 FIELDS = (("host",), ("tls", "server_name"), ("auth", "username"), ("from", "address"), ("from", "name"), ("test", "send_to"))
@@ -63,8 +63,7 @@ def describe(char: str) -> str:
     return f"{_NAMES.get(char, 'a control character')} (U+{ord(char):04X})"
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     for keys in FIELDS:
         value = ctx.profile.setting(*keys)
         index = control_character(value) if isinstance(value, str) else None
@@ -76,8 +75,7 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
             if char in _LINE_ENDS
             else "servers refuse it, and printed in a log or terminal it can hide or rewrite text"
         )
-        yield ctx.finding(
-            RULE,
+        yield ctx.problem(
             keys,
             f"{'.'.join(keys)} holds {describe(char)} at character {index + 1}: {effect}",
             "remove the control character: a host, login, address or name is one line of printable text",

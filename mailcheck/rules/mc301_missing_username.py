@@ -26,17 +26,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC301", "missing-username", Severity.ERROR, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     if not ctx.profile.has_auth or (ctx.profile.username or "").strip():
         return
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ctx.first_written(("auth", "username"), ("auth",)),
         "auth has no username",
         "add `username:` under auth, usually the mailbox's full e-mail address",

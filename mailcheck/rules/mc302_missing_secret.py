@@ -29,22 +29,20 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 from mailcheck.secrets import parse_secret
 
 RULE = Rule("MC302", "missing-secret", Severity.ERROR, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if not profile.has_auth:
         return
     field = profile.secret_field
     if parse_secret(profile.setting("auth", field)).kind != "empty":
         return
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ctx.first_written(("auth", field), ("auth",)),
         f"auth has no {field}" + (" (mechanism xoauth2 takes a token)" if field == "token" else ""),
         f"add `{field}: {{env: VARIABLE}}` under auth, or `{{file: path}}` for a mounted secret",

@@ -43,7 +43,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 from mailcheck.secrets import foreign_reference, parse_secret
 
 RULE = Rule("MC303", "inline-secret", Severity.ERROR, __doc__)
@@ -92,8 +92,7 @@ def _rotate(value: str) -> str:
     return "; if the file was ever committed or shared with it, rotate the secret: git history keeps it"
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     if not ctx.profile.has_auth:
         return
     for field in ("password", "token"):
@@ -102,8 +101,7 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
         if kind == "inline":
             written = str(value)
             placeholder = looks_like_placeholder(written)
-            yield ctx.finding(
-                RULE,
+            yield ctx.problem(
                 ("auth", field),
                 f"auth.{field} is written inline"
                 + (" and looks like a placeholder" if placeholder else ": the secret is stored in the file")
@@ -114,8 +112,7 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
             foreign = foreign_reference(value)
             if foreign is None or foreign.inline is None:
                 continue  # a reference of another tool, holding no value: MC305
-            yield ctx.finding(
-                RULE,
+            yield ctx.problem(
                 ("auth", field),
                 f"auth.{field} is {foreign.syntax}: the default is an inline secret stored in the file, "
                 "and mailcheck does not expand this form (value not shown)",

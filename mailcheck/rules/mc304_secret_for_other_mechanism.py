@@ -29,13 +29,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC304", "secret-for-other-mechanism", Severity.ERROR, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if not profile.has_auth:
         return
@@ -46,8 +45,7 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
         hint = "set mechanism: xoauth2 to log in with the token, or remove `token:`"
     else:
         hint = "xoauth2 logs in with `token:`; remove `password:` or choose another mechanism"
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ("auth", unused),
         f"auth.{unused} is set but mechanism {profile.mechanism} does not use it",
         hint,

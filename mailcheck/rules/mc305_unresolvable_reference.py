@@ -83,14 +83,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 from mailcheck.secrets import foreign_reference, parse_secret
 
 RULE = Rule("MC305", "unresolvable-reference", Severity.ERROR, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     if not ctx.profile.has_auth:
         return
     for field in ("password", "token"):
@@ -100,8 +99,7 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
         foreign = foreign_reference(value)
         if foreign is None or foreign.inline is not None:
             continue  # a default written in it is an inline secret: MC303
-        yield ctx.finding(
-            RULE,
+        yield ctx.problem(
             ("auth", field),
             f"auth.{field} is {foreign.syntax}, which mailcheck cannot resolve: sent as written, the text itself "
             "would be the secret, so the probe cannot test the login (value not shown)",

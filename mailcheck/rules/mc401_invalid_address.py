@@ -50,15 +50,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.addresses import address_problem
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 from mailcheck.rules.mc213_control_character import control_character
 
 RULE = Rule("MC401", "invalid-address", Severity.ERROR, __doc__, blocks_probe=True)
 ADDRESS_FIELDS = (("from", "address"), ("test", "send_to"))
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     for keys in ADDRESS_FIELDS:
         address = ctx.profile.setting(*keys)
         if not isinstance(address, str) or control_character(address) is not None:
@@ -67,4 +66,4 @@ def check(ctx: ProfileContext) -> Iterator[Finding]:
         if problem is None:
             continue
         hint = problem.hint + ("; put the display name in from.name" if "<" in address else "")
-        yield ctx.finding(RULE, keys, f"{'.'.join(keys)} {address!r} is not a valid address: {problem.message}", hint)
+        yield ctx.problem(keys, f"{'.'.join(keys)} {address!r} is not a valid address: {problem.message}", hint)

@@ -37,19 +37,17 @@ from collections.abc import Iterator
 
 from mailcheck.addresses import address_problem, is_address
 from mailcheck.protocols import Protocol
-from mailcheck.rules.base import Finding, ProfileContext, Rule, Severity
+from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC402", "missing-sender", Severity.ERROR, __doc__)
 
 
-@RULE.checks
-def check(ctx: ProfileContext) -> Iterator[Finding]:
+def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if profile.protocol is not Protocol.SMTP or profile.sender_address or is_address(profile.username):
         return
     why = _not_an_address(profile.username) if profile.username else "there is no username"
-    yield ctx.finding(
-        RULE,
+    yield ctx.problem(
         ctx.first_written(("auth", "username"), ("protocol",)),
         f"smtp profile has no from.address and {why} to send from",
         "add `from: {address: sender@example.com}` with an address the server lets this login send as",

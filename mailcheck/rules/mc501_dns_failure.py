@@ -37,15 +37,18 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC501", "dns-failure", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
 
 
 def outcome(host: str, reason: str) -> Outcome:
     """The name itself: DNS answered that it does not exist, or has no address."""
     return Outcome(
-        RULE,
         (("host",),),
         f"the host {host} does not resolve: {reason}",
         "check the spelling of host; the name needs an A or AAAA record visible from where the probe runs "
@@ -58,7 +61,6 @@ def no_answer(host: str, nameserver: str | None, when: str) -> Outcome:
     system resolver; `when` says how it ended ("within the timeout of 3s")."""
     if nameserver is not None:
         return Outcome(
-            RULE,
             (("host",),),
             f"the host {host} could not be resolved: no answer from the DNS server {nameserver} (--nameserver) {when}",
             f"the DNS server did not answer, so nothing is known about the name yet: check the --nameserver address "
@@ -66,7 +68,6 @@ def no_answer(host: str, nameserver: str | None, when: str) -> Outcome:
             "drop DNS over UDP), or leave out --nameserver to use the system resolver",
         )
     return Outcome(
-        RULE,
         (("host",),),
         f"the host {host} could not be resolved: no answer from the system resolver {when}",
         "the system's DNS servers did not answer, so nothing is known about the name yet: check the resolver "
@@ -77,7 +78,6 @@ def no_answer(host: str, nameserver: str | None, when: str) -> Outcome:
 def server_failed(host: str, nameserver: str, detail: str) -> Outcome:
     """The --nameserver server answered, but with a failure (SERVFAIL, REFUSED) for the name."""
     return Outcome(
-        RULE,
         (("host",),),
         f"the host {host} could not be resolved: the DNS server {nameserver} (--nameserver) gave no usable answer: {detail}",
         f"the DNS server failed or refused the query, which says nothing about the name: check that {nameserver} "

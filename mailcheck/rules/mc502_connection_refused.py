@@ -36,16 +36,20 @@ incoming:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import PORT_OR_HOST, Outcome
+from mailcheck.probe import outcome as probe_outcome
+from mailcheck.probe.outcome import PORT_OR_HOST
 from mailcheck.protocols import PROTOCOLS, Protocol
 
 RULE = Rule("MC502", "connection-refused", Severity.ERROR, __doc__, stage="probe")
 
 
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
+
 def outcome(protocol: Protocol, host: str, port: int, reason: str) -> Outcome:
     ports = ", ".join(f"{p} ({s.value})" for s, p in PROTOCOLS[protocol].default_ports.items())
     return Outcome(
-        RULE,
         PORT_OR_HOST,
         f"connection to {host} port {port} failed: {reason}",
         f"nothing accepts connections on port {port}: check the port ({protocol.value} servers usually "

@@ -36,14 +36,18 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import PORT_OR_HOST, Outcome
+from mailcheck.probe import outcome as probe_outcome
+from mailcheck.probe.outcome import PORT_OR_HOST
 
 RULE = Rule("MC503", "connect-timeout", Severity.ERROR, __doc__, stage="probe")
 
 
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
+
 def outcome(host: str, port: int, timeout: float) -> Outcome:
     return Outcome(
-        RULE,
         PORT_OR_HOST,
         f"no TCP answer from {host} port {port} within the timeout of {timeout:g}s",
         f"the connection request was dropped: a firewall blocks outgoing port {port} from here, "

@@ -41,17 +41,21 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome, quote
+from mailcheck.probe import outcome as probe_outcome
+from mailcheck.probe.outcome import quote
 from mailcheck.protocols import PROTOCOLS, Protocol, Security
 
 RULE = Rule("MC504", "tls-expected-plaintext-found", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
 
 
 def outcome(port: int, speaks: str, sample: str, protocol: Protocol, starttls: bool | None) -> Outcome:
     """`speaks`: what answered, e.g. "a plaintext SMTP greeting"; `starttls`: whether that
     plaintext side advertises STARTTLS (STLS), None when its capabilities could not be read."""
     return Outcome(
-        RULE,
         (("security",),),
         f"security is tls, but port {port} speaks plaintext first: it sent '{quote(sample, 80)}' "
         "where a TLS handshake was expected (WRONG_VERSION_NUMBER)",

@@ -36,14 +36,17 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC505", "plaintext-expected-tls-found", Severity.ERROR, __doc__, stage="probe")
 
 
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
+
 def outcome(port: int, security: str, waited: float) -> Outcome:
     return Outcome(
-        RULE,
         (("security",),),
         f"security is {security}, but port {port} speaks implicit TLS: it sent no greeting for "
         f"{waited:.1f}s and answered a TLS handshake on a second connection",

@@ -37,9 +37,15 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome, quote
+from mailcheck.probe import outcome as probe_outcome
+from mailcheck.probe.outcome import quote
 
 RULE = Rule("MC506", "starttls-not-offered", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
 
 _HINT = (
     "use the provider's implicit-TLS port with security: tls (465 SMTP, 993 IMAP, 995 POP3), or have "
@@ -49,7 +55,6 @@ _HINT = (
 
 def not_offered(verb: str, port: int) -> Outcome:
     return Outcome(
-        RULE,
         (("security",),),
         f"security is starttls, but the server on port {port} does not advertise {verb}",
         _HINT.format(verb=verb),
@@ -58,7 +63,6 @@ def not_offered(verb: str, port: int) -> Outcome:
 
 def refused(verb: str, reply: str) -> Outcome:
     return Outcome(
-        RULE,
         (("security",),),
         f"the server refused {verb}: '{quote(reply)}'",
         _HINT.format(verb=verb),

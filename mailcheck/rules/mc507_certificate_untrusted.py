@@ -39,9 +39,14 @@ incoming:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC507", "certificate-untrusted", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
 
 SELF_SIGNED = frozenset({18, 19})
 
@@ -58,7 +63,6 @@ def outcome(code: int, reason: str, ca_file: str | None) -> Outcome:
             "set tls.ca_file to its PEM certificate. Never set tls.verify: false to get past this"
         )
     return Outcome(
-        RULE,
         (("tls", "ca_file"), ("host",)),
         f"the server's certificate does not verify against {trust}: {reason} (OpenSSL verify error {code})",
         hint,
@@ -67,7 +71,6 @@ def outcome(code: int, reason: str, ca_file: str | None) -> Outcome:
 
 def unreadable_ca_file(ca_file: str, reason: str) -> Outcome:
     return Outcome(
-        RULE,
         (("tls", "ca_file"),),
         f"tls.ca_file {ca_file} cannot be used: {reason}; the certificate could not be verified",
         "point tls.ca_file (relative to the profile file) at a regular PEM file of CA certificates (at most 8 MiB)",

@@ -37,9 +37,13 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC508", "certificate-name-mismatch", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
 
 
 def outcome(name: str, reason: str, names: list[str], via_server_name: bool) -> Outcome:
@@ -51,7 +55,6 @@ def outcome(name: str, reason: str, names: list[str], via_server_name: bool) -> 
     else:
         hint = f"the certificate is valid for {', '.join(names)}: set host to one of these names"
     return Outcome(
-        RULE,
         (("tls", "server_name"), ("host",)),
         f"the server's certificate is not valid for {name}: {reason}",
         hint,

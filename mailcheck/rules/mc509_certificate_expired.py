@@ -33,9 +33,14 @@ incoming:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC509", "certificate-expired", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
 
 NOT_YET_VALID = 9
 
@@ -46,7 +51,6 @@ def outcome(code: int, reason: str) -> Outcome:
     else:
         hint = "the server's administrator must renew the certificate; do not set tls.verify: false to get past it"
     return Outcome(
-        RULE,
         (("host",),),
         f"the server's certificate is not valid now: {reason} (OpenSSL verify error {code})",
         hint,

@@ -34,15 +34,18 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC510", "certificate-expiring", Severity.WARNING, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
 
 
 def outcome(days_left: int, not_after: str, warn_days: int) -> Outcome:
     when = "today" if days_left <= 0 else f"in {days_left} day{'s' if days_left != 1 else ''}"
     return Outcome(
-        RULE,
         (("host",),),
         f"the server's certificate expires {when} (notAfter {not_after})",
         f"renew the certificate (or fix its automated renewal) before {not_after}; "

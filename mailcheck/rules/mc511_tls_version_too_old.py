@@ -39,15 +39,20 @@ incoming:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
+from mailcheck.protocols import tls_version
 
 RULE = Rule("MC511", "tls-version-too-old", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
 
 
 def outcome(minimum: str, server_best: str | None, reason: str) -> Outcome:
     if server_best is None:
         hint = f"the server offers no TLS version from {minimum} up: upgrade the server's TLS configuration"
-    elif server_best >= "1.2":
+    elif not _deprecated(server_best):
         hint = (
             f"the server offers at most TLS {server_best}: enable TLS {minimum} on the server, or set "
             f'tls.min_version: "{server_best}" if that is acceptable'
@@ -55,8 +60,12 @@ def outcome(minimum: str, server_best: str | None, reason: str) -> Outcome:
     else:
         hint = f"the server offers at most TLS {server_best}, deprecated by RFC 8996: upgrade the server"
     return Outcome(
-        RULE,
         (("tls", "min_version"), ("security",)),
         f"the server cannot do TLS {minimum} or better: {reason}",
         hint,
     )
+
+
+def _deprecated(name: str) -> bool:
+    version = tls_version(name)
+    return version is None or version.deprecated

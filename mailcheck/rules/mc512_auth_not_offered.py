@@ -39,9 +39,13 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC512", "auth-not-offered", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
 
 
 def outcome(encrypted: bool, starttls_offered: bool, verb: str) -> Outcome:
@@ -54,7 +58,6 @@ def outcome(encrypted: bool, starttls_offered: bool, verb: str) -> Outcome:
             "or remove auth if this server really takes no credentials"
         )
     return Outcome(
-        RULE,
         (("auth",),),
         f"the server advertises no usable authentication {where}: the credentials were not tested, "
         "so a pass would prove nothing",

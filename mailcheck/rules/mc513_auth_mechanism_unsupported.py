@@ -35,14 +35,17 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC513", "auth-mechanism-unsupported", Severity.ERROR, __doc__, stage="probe")
 
 
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
+
 def outcome(configured: str, offered: list[str]) -> Outcome:
     return Outcome(
-        RULE,
         (("auth", "mechanism"), ("auth",)),
         f"auth.mechanism is {configured}, but the server offers only {', '.join(offered)}",
         "set auth.mechanism: auto to use the best mechanism the server offers, or one it lists",

@@ -37,14 +37,18 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome, quote
+from mailcheck.probe import outcome as probe_outcome
+from mailcheck.probe.outcome import quote
 
 RULE = Rule("MC514", "auth-failed", Severity.ERROR, __doc__, stage="probe")
 
 
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
+
 def outcome(username: str, method: str, reply: str) -> Outcome:
     return Outcome(
-        RULE,
         (("auth", "username"), ("auth",)),
         f"login as {username} with {method} was rejected: '{quote(reply)}'",
         "check the username (often the full address) and the secret; accounts with two-factor "

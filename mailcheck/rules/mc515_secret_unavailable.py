@@ -42,9 +42,13 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC515", "secret-unavailable", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
 
 
 def outcome(field: str, reason: str, kind: str) -> Outcome:
@@ -58,7 +62,6 @@ def outcome(field: str, reason: str, kind: str) -> Outcome:
     else:
         hint = f"set auth.{field} to {{env: NAME}} or {{file: PATH}}"
     return Outcome(
-        RULE,
         (("auth", field), ("auth",)),
         f"auth.{field}: {reason}; login was skipped, the credentials were not tested",
         hint,

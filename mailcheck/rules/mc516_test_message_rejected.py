@@ -41,9 +41,15 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Keys, Outcome, quote
+from mailcheck.probe import outcome as probe_outcome
+from mailcheck.probe.outcome import Keys, quote
 
 RULE = Rule("MC516", "test-message-rejected", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
 
 _WHERE: dict[str, tuple[tuple[Keys, ...], str]] = {
     "MAIL": (
@@ -63,4 +69,4 @@ _WHERE: dict[str, tuple[tuple[Keys, ...], str]] = {
 
 def outcome(command: str, reply: str) -> Outcome:
     keys, hint = _WHERE[command]
-    return Outcome(RULE, keys, f"the test message was refused at {command}: '{quote(reply)}'", hint)
+    return Outcome(keys, f"the test message was refused at {command}: '{quote(reply)}'", hint)

@@ -42,15 +42,21 @@ incoming:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import PORT_OR_HOST, Outcome, quote
+from mailcheck.probe import outcome as probe_outcome
+from mailcheck.probe.outcome import PORT_OR_HOST, quote
 
 RULE = Rule("MC517", "protocol-error", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
 
 _CHECK_PORT = "check host and port: {what} listens there, not the {protocol} service"
 
 
 def _outcome(message: str, hint: str) -> Outcome:
-    return Outcome(RULE, PORT_OR_HOST, message, hint)
+    return Outcome(PORT_OR_HOST, message, hint)
 
 
 def refused_greeting(protocol: str, reply: str) -> Outcome:

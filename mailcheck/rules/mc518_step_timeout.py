@@ -36,14 +36,17 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC518", "step-timeout", Severity.ERROR, __doc__, stage="probe")
 
 
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
+
 def outcome(step: str, timeout: float) -> Outcome:
     return Outcome(
-        RULE,
         (("timeout",), ("port",), ("host",)),
         f"the {step} step ran past the deadline: the probe's timeout of {timeout:g}s ran out waiting for the server",
         f"the server accepted the connection but stopped answering at {step}: check that the port speaks "

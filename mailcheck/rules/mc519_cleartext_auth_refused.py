@@ -38,14 +38,17 @@ outgoing:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import Outcome
+from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC519", "cleartext-auth-refused", Severity.ERROR, __doc__, stage="probe")
 
 
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
+
 def outcome() -> Outcome:
     return Outcome(
-        RULE,
         (("security",),),
         "the profile has auth and security: none: the credentials would cross the network unencrypted, "
         "so the login was not attempted",

@@ -48,9 +48,15 @@ incoming:
 from __future__ import annotations
 
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe.outcome import PORT_OR_HOST, Keys, Outcome
+from mailcheck.probe import outcome as probe_outcome
+from mailcheck.probe.outcome import PORT_OR_HOST, Keys
 
 RULE = Rule("MC520", "unsafe-command", Severity.ERROR, __doc__, stage="probe")
+
+
+class Outcome(probe_outcome.Outcome):
+    """What the probe concludes under this rule: the runner reports it as a RULE finding."""
+
 
 CHARACTER_NAMES = {"\r": "a carriage return", "\n": "a line feed", "\0": "a NUL character"}
 
@@ -79,7 +85,6 @@ def outcome(verb: str, character: str, in_secret: bool) -> Outcome:
     keys = _SECRET if in_secret else _SOURCES.get(verb, PORT_OR_HOST)
     field = ".".join(keys[0])
     return Outcome(
-        RULE,
         keys,
         f"the {verb} command would carry {_name(character)} from {field}, which would end it early and send "
         "the rest as a command of its own: it was not sent",
@@ -91,7 +96,6 @@ def header(name: str, character: str) -> Outcome:
     keys = _HEADER_SOURCES.get(name, PORT_OR_HOST)
     field = ".".join(keys[0])
     return Outcome(
-        RULE,
         keys,
         f"the test message's {name} header would carry {_name(character)} from {field}, which would end the "
         "header early and add headers of its own: the message was not sent",

@@ -7,10 +7,8 @@ from typing import Callable
 
 import pytest
 
-from tests.cli_run import GOOD as GOOD_PROFILE
-from tests.cli_run import Result, mailcheck, repo, write as write_below
-
-__all__ = ["GOOD_PROFILE"]
+from tests.cli_run import Result, mailcheck, repo
+from tests.cli_run import write as write_below
 
 Invoke = Callable[..., Result]
 

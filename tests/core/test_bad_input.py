@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.conftest import GOOD_PROFILE
+from tests.cli_run import GOOD as GOOD_PROFILE
 
 
 def mc001(result) -> dict:

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from mailcheck import __version__
-from tests.core.conftest import GOOD_PROFILE
+from tests.cli_run import GOOD as GOOD_PROFILE
 
 MISMATCH = GOOD_PROFILE.replace("security: starttls", "security: tls")  # 587 with implicit TLS: MC201
 WARNING_ONLY = GOOD_PROFILE.replace("    from:", "    tls: {verify: false}\n    from:")  # MC206

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.core.conftest import GOOD_PROFILE
+from tests.cli_run import GOOD as GOOD_PROFILE
 
 CLEARTEXT_RELAY = """\
 version: 1

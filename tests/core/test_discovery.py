@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli_run import GOOD as GOOD_PROFILE
 from tests.cli_run import mailcheck, write
-from tests.core.conftest import GOOD_PROFILE
 
 GIT = shutil.which("git")
 pytestmark = pytest.mark.skipif(GIT is None, reason="git is not installed")

@@ -6,7 +6,7 @@ is itself invalid or missing; disabling or suppressing MC101/MC102 never silence
 
 from __future__ import annotations
 
-from tests.core.conftest import GOOD_PROFILE
+from tests.cli_run import GOOD as GOOD_PROFILE
 
 # The profile: cleartext login with an inline password and verification off, plus
 # one unknown key. Before, only MC102 was reported, and nothing with --disable unknown-key.

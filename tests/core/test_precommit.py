@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.core.conftest import GOOD_PROFILE
+from tests.cli_run import GOOD as GOOD_PROFILE
 
 ROOT = Path(__file__).resolve().parents[2]
 PRE_COMMIT = shutil.which("pre-commit", path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 
 from mailcheck.cli import cli
 from mailcheck.loader import MAX_FILE_BYTES
+from tests.cli_run import GOOD as GOOD_PROFILE
 from tests.cli_run import Result
-from tests.core.conftest import GOOD_PROFILE
 
 MISMATCH = GOOD_PROFILE.replace("security: starttls", "security: tls")  # MC201 at 6:11
 RELAY = GOOD_PROFILE.replace("security: starttls", "security: none").replace("port: 587", "port: 25").replace(

@@ -10,18 +10,14 @@ can never silently stop running there.
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-INTEGRATION_DIR = Path(__file__).resolve().parent
-# Make `import mailservers` work whatever pytest's import mode or package layout.
-if str(INTEGRATION_DIR) not in sys.path:
-    sys.path.insert(0, str(INTEGRATION_DIR))
+from tests.integration.mailservers import DOVECOT_BIN, POSTFIX_BIN, MailServers
 
-from mailservers import DOVECOT_BIN, POSTFIX_BIN, MailServers  # noqa: E402
+INTEGRATION_DIR = Path(__file__).resolve().parent
 
 INSTALL_HINT = "run `sudo bash .ci/install-mail-servers.sh`"
 

@@ -14,7 +14,7 @@ from email.utils import make_msgid
 
 import pytest
 
-from mailservers import MailServers
+from tests.integration.mailservers import MailServers
 
 TIMEOUT = 10.0  # seconds, for every client socket
 

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from mailservers import MailServers
 from ruamel.yaml import YAML
 
 from mailcheck.cli import cli
 from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.runner import run_probe
+from tests.integration.mailservers import MailServers
 
 PASSWORD_ENV = "MAILCHECK_IT_PASSWORD"
 

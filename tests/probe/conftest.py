@@ -6,7 +6,6 @@ Only 127.0.0.0/8 is ever contacted; DNS failures use a resolver on 127.0.0.1.
 from __future__ import annotations
 
 import ssl
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,12 +13,8 @@ from typing import Any
 import pytest
 import trustme
 
-PROBE_DIR = Path(__file__).resolve().parent
-if str(PROBE_DIR) not in sys.path:
-    sys.path.insert(0, str(PROBE_DIR))
-
-from probe_helpers import USERS, Probe
-from probe_servers import (
+from tests.probe.probe_helpers import USERS, Probe
+from tests.probe.probe_servers import (
     Behaviour,
     LineServer,
     SmtpServer,

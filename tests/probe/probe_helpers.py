@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import trustme
-from probe_servers import HOST
 from ruamel.yaml import YAML
 
 from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.report import ProbeReport, ProbeResult
 from mailcheck.probe.runner import Target, probe_target, run_probe
 from mailcheck.run import run_check
+from tests.probe.probe_servers import HOST
 
 USER = "alice@example.com"
 PASSWORD = "Corr3ct-Horse-Battery-Staple"

@@ -6,7 +6,7 @@ garbage, speak HTTP, refuse, hang up, send a line without end.
 
 from __future__ import annotations
 
-from probe_servers import IO_TIMEOUT, Peer
+from tests.probe.probe_servers import IO_TIMEOUT, Peer
 
 GREETING = "220 mx.mailcheck.test ESMTP"
 HTTP_RESPONSE = b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/html\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"

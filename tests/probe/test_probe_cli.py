@@ -7,8 +7,9 @@ import json
 import xml.etree.ElementTree as ET
 
 import pytest
-from probe_helpers import USER, mailcheck, profile
-from probe_servers import closed_port, days_from_now, server_context
+
+from tests.probe.probe_helpers import USER, mailcheck, profile
+from tests.probe.probe_servers import closed_port, days_from_now, server_context
 
 
 @pytest.fixture
@@ -165,7 +166,7 @@ def test_progress_on_a_terminal_when_more_than_a_few_profiles_run() -> None:
 
 
 def test_junit_stays_valid_xml_whatever_the_server_sends(probe, line_server) -> None:
-    import probe_hostile as hostile
+    from tests.probe import probe_hostile as hostile
 
     server = line_server(hostile.garbage)  # control characters, bytes that are not UTF-8, < and &
     probe.write({"garbage": profile("smtp", server.port, "starttls")})

@@ -8,7 +8,8 @@ import time
 from collections import Counter
 
 import trustme
-from probe_helpers import profile
+
+from tests.probe.probe_helpers import profile
 
 OTHER_CAS = 199  # a bundle the size of a system trust store (about 140 CAs on Debian)
 

@@ -17,7 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from probe_helpers import PASSWORD, profile
+
+from tests.probe.probe_helpers import PASSWORD, profile
 
 FAST = 1.5  # seconds: a refusal needs no waiting
 

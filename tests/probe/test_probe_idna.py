@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from probe_helpers import mailcheck, profile
-from probe_servers import server_context, start_loopback_resolver
 
 from mailcheck.hosts import ascii_host
 from mailcheck.probe.resolve import Nameserver
+from tests.probe.probe_helpers import mailcheck, profile
+from tests.probe.probe_servers import server_context, start_loopback_resolver
 
 
 @pytest.mark.parametrize(

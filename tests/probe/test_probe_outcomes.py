@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import ssl
 
-import probe_hostile as hostile
 import pytest
 import trustme
-from probe_helpers import PASSWORD, profile
-from probe_servers import (
+
+from mailcheck.probe.resolve import Nameserver
+from tests.probe import probe_hostile as hostile
+from tests.probe.probe_helpers import PASSWORD, profile
+from tests.probe.probe_servers import (
     closed_port,
     days_from_now,
     full_backlog_listener,
     server_context,
     start_nxdomain_resolver,
 )
-
-from mailcheck.probe.resolve import Nameserver
 
 FAST = 1.0  # seconds: outcomes that need no waiting come well within this
 

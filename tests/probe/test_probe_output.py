@@ -13,10 +13,10 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from probe_helpers import mailcheck, profile
-from probe_servers import HOST, Peer
 
 from mailcheck.probe.resolve import Nameserver
+from tests.probe.probe_helpers import mailcheck, profile
+from tests.probe.probe_servers import HOST, Peer
 
 FAST = 1.0  # seconds: outcomes that need no waiting come well within this
 
@@ -226,7 +226,7 @@ def test_mc501_a_failing_nameserver_is_named_with_its_own_hint(probe) -> None:
 
 
 def test_mc501_nxdomain_still_points_at_the_spelling(probe) -> None:
-    from probe_servers import start_nxdomain_resolver
+    from tests.probe.probe_servers import start_nxdomain_resolver
 
     resolver = start_nxdomain_resolver()
     try:

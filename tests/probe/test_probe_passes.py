@@ -6,8 +6,9 @@ from __future__ import annotations
 import email
 
 import pytest
-from probe_helpers import PASSWORD, USER, USERS, profile
-from probe_servers import imap_behaviour, pop3_behaviour
+
+from tests.probe.probe_helpers import PASSWORD, USER, USERS, profile
+from tests.probe.probe_servers import imap_behaviour, pop3_behaviour
 
 STEPS_STARTTLS = [
     "resolve", "connect", "greeting", "capabilities", "starttls", "tls-handshake", "certificate",
@@ -181,7 +182,7 @@ def test_a_name_resolves_through_the_system_resolver_and_etc_hosts(probe, smtp) 
 
 def test_verification_off_skips_the_certificate_check(probe, smtp) -> None:
     import trustme
-    from probe_servers import server_context
+    from tests.probe.probe_servers import server_context
 
     server = smtp("tls", context=server_context(trustme.CA()))
     run = probe.one(profile("smtp", server.port, "tls", tls={"verify": False}))

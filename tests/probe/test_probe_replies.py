@@ -7,9 +7,10 @@ SASL mechanism names (RFC 4422, section 3.1) are not taken as mechanisms."""
 
 from __future__ import annotations
 
-import probe_hostile as hostile
 import pytest
-from probe_helpers import profile
+
+from tests.probe import probe_hostile as hostile
+from tests.probe.probe_helpers import profile
 
 
 def test_imap_login_answered_with_a_continuation_is_not_a_login(probe, line_server, good_context) -> None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 import base64
 import time
 
-import probe_hostile as hostile
 import pytest
 import trustme
-from probe_helpers import PASSWORD, USER, USERS, mailcheck, profile
-from probe_servers import days_from_now, pop3_behaviour, server_context, silent_listener
 
 from mailcheck.outputs import FORMATS
+from tests.probe import probe_hostile as hostile
+from tests.probe.probe_helpers import PASSWORD, USER, USERS, mailcheck, profile
+from tests.probe.probe_servers import days_from_now, pop3_behaviour, server_context, silent_listener
 
 WRONG = "Wr0ng-Pa55word-that-is-echoed"
 

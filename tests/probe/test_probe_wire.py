@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import email
 
-import probe_hostile as hostile
 import pytest
-from probe_helpers import PASSWORD, SECRET_ENV, USER, USERS, profile
-from probe_servers import HOST, imap_behaviour, pop3_behaviour
 
 from mailcheck.probe.wire import Connection, Deadline, UnsafeLine
 from mailcheck.secrets import Redactor
+from tests.probe import probe_hostile as hostile
+from tests.probe.probe_helpers import PASSWORD, SECRET_ENV, USER, USERS, profile
+from tests.probe.probe_servers import HOST, imap_behaviour, pop3_behaviour
 
 INJECTED = "DELE 1"
 

@@ -1,24 +1,34 @@
-"""A review as Markdown (a pull request comment) or JSON (for bots and dashboards).
+"""A review as Markdown, for a pull request comment (`diff --format markdown`).
 
 Every text from the files (profile and file names, values, finding messages) is untrusted:
-in Markdown it is shown through `visible` (control characters as escapes), values and names
-in code spans that no backtick can close, prose with Markdown's active characters escaped;
-in JSON file names are shown like every report shows them (`display_path`). The review
-holds no secret value (see settings.py); the redactor ran over every text before this
-(see ReviewResult).
+it is shown through `visible` (control characters as escapes), values and names in code
+spans that no backtick can close, prose with Markdown's active characters escaped. The
+review holds no secret value (see review/settings.py); the redactor ran over every text
+before this (see ReviewResult.shown).
 """
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
-from mailcheck import __version__
 from mailcheck.findings import Finding
+from mailcheck.reporters.base import Reporter
 from mailcheck.review.classify import Effect
-from mailcheck.review.compare import Change, ProfileKey, Rename, Review
 from mailcheck.text import display_path, visible
+
+if TYPE_CHECKING:
+    from mailcheck.review import ReviewResult
+    from mailcheck.review.compare import Change, ProfileKey, Rename, Review
+
+
+class MarkdownReporter(Reporter):
+    name = "markdown"
+    renders = frozenset({"diff"})
+
+    def render_diff(self, report: ReviewResult) -> str:
+        return markdown(report.shown())
+
 
 _EFFECT_LABEL = {
     Effect.WEAKENING: "**weakening**",
@@ -28,6 +38,7 @@ _EFFECT_LABEL = {
 
 
 def markdown(review: Review) -> str:
+    """A review (already redacted, see ReviewResult.shown) as a pull request comment."""
     summary = review.summary()
     lines = [
         f"### mailcheck review: {_code(review.base)} → {_code(review.head)}",
@@ -150,66 +161,3 @@ def _code(text: str, *, in_table: bool = False) -> str:
     )
     pad = " " if padded else ""
     return f"{fence}{pad}{shown}{pad}{fence}"
-
-
-def to_json(review: Review) -> str:
-    document: dict[str, Any] = {
-        "tool": "mailcheck",
-        "version": __version__,
-        "base": review.base,
-        "head": review.head,
-        "summary": review.summary(),
-        "profiles": {
-            "added": [_key(k) for k in review.added],
-            "removed": [_key(k) for k in review.removed],
-            "renamed": [
-                {
-                    "from": _key(r.before),
-                    "to": _key(r.after),
-                    "same_settings": r.same_settings,
-                }
-                for r in review.renamed
-            ],
-        },
-        "changes": [
-            {
-                "file": display_path(c.file),
-                "profile": c.profile,
-                "setting": c.setting,
-                "before": c.before,
-                "after": c.after,
-                "effect": c.effect.value,
-                "reason": c.reason,
-                "new_profile": c.new_profile,
-            }
-            for c in review.changes
-        ],
-        "findings": {
-            "introduced": [_finding(f) for f in review.introduced],
-            "fixed": [_finding(f) for f in review.fixed],
-        },
-    }
-    return json.dumps(_encodable(document), indent=2, ensure_ascii=False) + "\n"
-
-
-def _key(key: ProfileKey) -> dict[str, str]:
-    return {"file": display_path(key[0]), "profile": key[1]}
-
-
-def _finding(finding: Finding) -> dict[str, Any]:
-    return {**finding.as_dict(), "file": display_path(finding.file)}
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _encodable(node: Any) -> Any:
-    """`node` with any lone surrogate (a byte that was not UTF-8) in its texts escaped as
-    display_path does: JSON text is UTF-8 (RFC 8259, section 8.1), which cannot hold one."""
-    if isinstance(node, str):
-        return _SURROGATE.sub(lambda m: display_path(m.group()), node)
-    if isinstance(node, dict):
-        return {_encodable(k): _encodable(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_encodable(v) for v in node]
-    return node

@@ -1,0 +1,36 @@
+"""What the command line's parts share: exit codes, the one-line error, colour and format.
+
+cli.py and every command module import this; it imports neither, so the command line has
+no import cycle. A command returns its exit code; cli.py ends the run with it.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+EXIT_OK = 0  # nothing reaches the failing level
+EXIT_FINDINGS = 1  # a finding does (check), a profile failed (probe), a change weakens (diff)
+EXIT_USAGE = 2  # bad input: options, paths, settings, outputs
+EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports SIGINT
+
+
+def usage_error(message: str) -> int:
+    """Say what is wrong in one line on stderr, never a traceback: the exit code to return."""
+    from mailcheck.text import visible
+
+    click.echo(f"mailcheck: error: {visible(message)}", err=True)
+    return EXIT_USAGE
+
+
+def use_color(stream: object) -> bool:
+    """Colour for a terminal, unless NO_COLOR is set."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return bool(getattr(stream, "isatty", lambda: False)())
+
+
+def default_format() -> str:
+    """GitHub annotations inside a GitHub Actions job, text elsewhere."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
