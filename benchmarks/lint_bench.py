@@ -79,7 +79,7 @@ def run_once(command: list[str]) -> Sample:
 def measure(commands: dict[str, list[str]], runs: int) -> dict[str, list[Sample]]:
     """Alternate the tools run by run, so machine noise falls on all of them alike."""
     samples: dict[str, list[Sample]] = {name: [] for name in commands}
-    for name, command in commands.items():  # warm the file cache and the bytecode once
+    for command in commands.values():  # warm the file cache and the bytecode once
         run_once(command)
     for _ in range(runs):
         for name, command in commands.items():
@@ -130,12 +130,16 @@ def output_size(mailcheck: str, path: Path) -> None:
     for output_format in ("text", "sarif", "json"):
         start = time.perf_counter()
         process = subprocess.Popen(
-            [mailcheck, "check", "--format", output_format, str(path)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            [mailcheck, "check", "--format", output_format, str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
         )
         out = process.stdout.read() if process.stdout is not None else b""
         _, _, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
-        print(f"  {output_format:<8} {len(out) / 1024:>11.0f} {len(out) / size:>12.1f}x {elapsed:>8.2f} {usage.ru_maxrss / 1024:>9.1f}")
+        print(
+            f"  {output_format:<8} {len(out) / 1024:>11.0f} {len(out) / size:>12.1f}x {elapsed:>8.2f} {usage.ru_maxrss / 1024:>9.1f}"
+        )
 
 
 def import_times(files: list[str], runs: int) -> dict[str, float]:
@@ -145,7 +149,10 @@ def import_times(files: list[str], runs: int) -> dict[str, float]:
     script = "import sys; from mailcheck.entry import main; sys.argv[0] = 'mailcheck'; main()"
     for _ in range(runs):
         done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-c", script, "check", *files], capture_output=True, text=True, check=False
+            [sys.executable, "-X", "importtime", "-c", script, "check", *files],
+            capture_output=True,
+            text=True,
+            check=False,
         )
         totals: dict[str, float] = {}
         for line in done.stderr.splitlines():
@@ -188,7 +195,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="mailcheck-bench-") as tmp:
         small, big = write_corpus(Path(tmp), args.profiles)
         files = [str(p) for p in small]
-        print(f"corpus: 50 files of one profile; one file of {args.profiles} profiles ({big.stat().st_size / 2**20:.1f} MiB)")
+        print(
+            f"corpus: 50 files of one profile; one file of {args.profiles} profiles ({big.stat().st_size / 2**20:.1f} MiB)"
+        )
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {args.runs} alternating runs each")
         floor = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory below {floor:.0f} MiB is this script's own, which a child inherits at fork")
@@ -217,7 +226,9 @@ def main() -> None:
         )
         report(
             "--version",
-            measure({"mailcheck": [mailcheck, "--version"], "python -c pass": [sys.executable, "-c", "pass"]}, args.runs * 3),
+            measure(
+                {"mailcheck": [mailcheck, "--version"], "python -c pass": [sys.executable, "-c", "pass"]}, args.runs * 3
+            ),
         )
         output_size(mailcheck, long_line_file(Path(tmp), args.long_line_profiles))
 

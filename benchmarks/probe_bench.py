@@ -142,7 +142,9 @@ def main() -> None:
     parser.add_argument("--skip-serial", action="store_true", help="do not probe one at a time")
     parser.add_argument("--implicit-tls-only", action="store_true", help="every profile implicit TLS, one server")
     parser.add_argument("--timeout", type=float, default=30.0, help="each profile's timeout (seconds)")
-    parser.add_argument("--bundle-cas", type=int, default=0, help="other CAs in the profiles' ca_file besides the test CA")
+    parser.add_argument(
+        "--bundle-cas", type=int, default=0, help="other CAs in the profiles' ca_file besides the test CA"
+    )
     args = parser.parse_args()
     modes = "implicit TLS" if args.implicit_tls_only else "half STARTTLS, half implicit TLS"
 
@@ -162,13 +164,17 @@ def main() -> None:
                 f"each way; Python {sys.version.split()[0]}, {os.cpu_count()} CPUs"
             )
             wall, slowest, ok, findings = _probe(path, args.concurrency)
-            print(f"  concurrent (--concurrency {args.concurrency}): wall {wall:.2f} s, slowest single probe {slowest:.2f} s "
-                  f"(wall = {wall / slowest:.1f}x the slowest probe), {ok}/{args.profiles} passed ({_failures(findings)})")
+            print(
+                f"  concurrent (--concurrency {args.concurrency}): wall {wall:.2f} s, slowest single probe {slowest:.2f} s "
+                f"(wall = {wall / slowest:.1f}x the slowest probe), {ok}/{args.profiles} passed ({_failures(findings)})"
+            )
             if not args.skip_serial:
                 serial, serial_slowest, serial_ok, serial_findings = _probe(path, 1)
-                print(f"  one at a time (--concurrency 1): wall {serial:.2f} s, slowest single probe {serial_slowest:.2f} s, "
-                      f"{serial_ok}/{args.profiles} passed ({_failures(serial_findings)}); "
-                      f"concurrency is {serial / wall:.1f}x faster")
+                print(
+                    f"  one at a time (--concurrency 1): wall {serial:.2f} s, slowest single probe {serial_slowest:.2f} s, "
+                    f"{serial_ok}/{args.profiles} passed ({_failures(serial_findings)}); "
+                    f"concurrency is {serial / wall:.1f}x faster"
+                )
         finally:
             servers.terminate()
             servers.join(5)

@@ -48,8 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         findings = report.findings
 
     rules = all_rules()
-    print(f"servers: {servers}, converted: {servers - sum(skipped.values())}, "
-          f"not SMTP/IMAP/POP3: {sum(skipped.values())} ({_counts(skipped)})")
+    print(
+        f"servers: {servers}, converted: {servers - sum(skipped.values())}, "
+        f"not SMTP/IMAP/POP3: {sum(skipped.values())} ({_counts(skipped)})"
+    )
     print(f"profiles checked: {report.summary()['profiles']} in {elapsed:.2f} s")
     flagged = {(f.file, f.profile) for f in findings}
     print(f"profiles with at least one finding: {len(flagged)}")
@@ -61,11 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     for rule_id in sorted(by_rule):
         counts = by_rule[rule_id]
         rule = rules[rule_id]
-        print(f"{rule_id:<6}  {rule.name:<30} {rule.severity.value:<8} "
-              f"{counts['ispdb']:>6} {counts['nodemailer']:>10} {sum(counts.values()):>6}")
-    print(f"{'':<6}  {'all findings':<30} {'':<8} "
-          f"{sum(c['ispdb'] for c in by_rule.values()):>6} "
-          f"{sum(c['nodemailer'] for c in by_rule.values()):>10} {len(findings):>6}")
+        print(
+            f"{rule_id:<6}  {rule.name:<30} {rule.severity.value:<8} "
+            f"{counts['ispdb']:>6} {counts['nodemailer']:>10} {sum(counts.values()):>6}"
+        )
+    print(
+        f"{'':<6}  {'all findings':<30} {'':<8} "
+        f"{sum(c['ispdb'] for c in by_rule.values()):>6} "
+        f"{sum(c['nodemailer'] for c in by_rule.values()):>10} {len(findings):>6}"
+    )
     for rule_id in (r.upper() for r in args.show):
         print(f"\n{rule_id}:")
         for finding in (f for f in findings if f.rule == rule_id):
@@ -82,7 +88,7 @@ def _write_profiles(data: Path, out: Path) -> tuple[list[Path], collections.Coun
         entries = read_jsonl(data / name)
         servers += len(entries)
         profiles = {}
-        for (key, profile), entry in zip(convert(entries), entries):
+        for (key, profile), entry in zip(convert(entries), entries, strict=True):
             if profile is None:
                 skipped[entry.get("protocol", "?")] += 1
             else:

@@ -20,7 +20,7 @@ from typing import Any
 from mailcheck.config import Settings
 from mailcheck.excerpt import Excerpt, SourceLines
 from mailcheck.findings import Finding, Problem, iter_unique, sort_key
-from mailcheck.format import strip_extensions
+from mailcheck.format import profiles_of, strip_extensions
 from mailcheck.loader import Document, UnreadableDocument, parse_document, read_document
 from mailcheck.profile import FieldUnavailable, ProfileView
 from mailcheck.rules import LintRules, find_rule, lint_rules
@@ -85,8 +85,8 @@ def _lint(
     context = DocumentContext(document, data, violations_of(data), suppressions)
     shown = result.file
     found = _run(_enabled(rules.document, settings), context, shown)
-    profiles = data.get("profiles")
-    if not isinstance(profiles, dict):
+    profiles = profiles_of(data)
+    if profiles is None:
         return found
     result.profiles = len(profiles)
     invalid = unreadable_fields(context.violations)

@@ -42,12 +42,43 @@ def _exit_with(code: int | None) -> NoReturn:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @output_options("check")
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info"]), help="Lowest severity that makes the exit code 1 [default: error].")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Settings file: .mailcheck.yaml (YAML), pyproject.toml or another .toml file (default: the nearest .mailcheck.yaml or pyproject.toml with [tool.mailcheck]).")
-@click.option("--disable", multiple=True, metavar="ID[,ID...]", help="Turn rules off: IDs or names, separated by commas (repeatable).")
-@click.option("--stdin-filename", type=click.Path(path_type=Path), metavar="PATH", help="With `-` (standard input): the file name to report, to find the settings from and that ca_file paths are relative to.")
-@click.option("-q", "--quiet", is_flag=True, help="Text output: print the findings only, no summary line, nothing when there are none.")
-@click.option("--no-gitignore", "respect_gitignore", is_flag=True, flag_value=False, default=True, help="Search directories without skipping the files git ignores.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info"]),
+    help="Lowest severity that makes the exit code 1 [default: error].",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file: .mailcheck.yaml (YAML), pyproject.toml or another .toml file (default: the nearest .mailcheck.yaml or pyproject.toml with [tool.mailcheck]).",
+)
+@click.option(
+    "--disable",
+    multiple=True,
+    metavar="ID[,ID...]",
+    help="Turn rules off: IDs or names, separated by commas (repeatable).",
+)
+@click.option(
+    "--stdin-filename",
+    type=click.Path(path_type=Path),
+    metavar="PATH",
+    help="With `-` (standard input): the file name to report, to find the settings from and that ca_file paths are relative to.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="Text output: print the findings only, no summary line, nothing when there are none.",
+)
+@click.option(
+    "--no-gitignore",
+    "respect_gitignore",
+    is_flag=True,
+    flag_value=False,
+    default=True,
+    help="Search directories without skipping the files git ignores.",
+)
 def check(
     paths: tuple[Path, ...],
     format_name: str | None,
@@ -151,10 +182,14 @@ def explain(rule_id: str) -> int:
 @click.option("--generate", is_flag=True, help="Generate it from the models instead (to refresh schemas/).")
 def schema(generate: bool) -> int:
     """Print the JSON Schema of the profile format."""
-    from mailcheck.schema import generate_schema, published_schema_text, render_schema
+    from mailcheck.schema import GeneratorUnavailable, generate_schema, published_schema_text, render_schema
 
     if generate:
-        click.echo(render_schema(generate_schema()), nl=False)
+        try:
+            text = render_schema(generate_schema())
+        except GeneratorUnavailable as err:  # pydantic is the `schema` extra
+            return usage_error(str(err))
+        click.echo(text, nl=False)
     else:
         click.echo(published_schema_text(), nl=False)
     return EXIT_OK

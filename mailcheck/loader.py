@@ -19,7 +19,7 @@ import gc
 import math
 import re
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -51,6 +51,7 @@ class Mark:
 
 
 START = Mark(1, 1)
+DataPath = tuple[Any, ...]  # keys and list indexes from the document's top, as findings name them
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +70,7 @@ class Span:
         return (first, last) if last > first else None
 
 
-class MarkedMap(dict):
+class MarkedMap(dict[str, Any]):
     """A mapping that also knows where each of its keys and values is written."""
 
     __slots__ = ("key_marks", "mark", "value_marks")
@@ -81,7 +82,7 @@ class MarkedMap(dict):
         self.value_marks: dict[str, Mark] = {}
 
 
-class MarkedList(list):
+class MarkedList(list[Any]):
     """A sequence that also knows where each item is written."""
 
     __slots__ = ("item_marks", "mark")
@@ -100,7 +101,7 @@ class LoadProblem:
     message: str
     hint: str
     mark: Mark
-    path: tuple = ()  # the data path the problem is about, when there is one
+    path: DataPath = ()  # the data path the problem is about, when there is one
 
 
 class UnreadableDocument(Exception):
@@ -123,7 +124,7 @@ class Document:
     secret_values: list[str] = field(default_factory=list)  # and as read: what messages must never hold
     comments: dict[int, str] = field(default_factory=dict)  # line -> its comment, from "#"
 
-    def locate(self, path: tuple, *, key: bool = False) -> Mark:
+    def locate(self, path: DataPath, *, key: bool = False) -> Mark:
         """Where the value (or, with key=True, the key) at `path` is written.
 
         A path that goes missing part-way points at the deepest container that exists,
@@ -140,8 +141,7 @@ class Document:
                 break
         return mark
 
-
-    def locate_character(self, path: tuple, index: int) -> Mark:
+    def locate_character(self, path: DataPath, index: int) -> Mark:
         """Where character `index` of the text value at `path` is written, escapes and quotes
         counted; the value's own position when that cannot be told (a folded scalar)."""
         mark = self.locate(path)
@@ -165,7 +165,9 @@ def _source_offset(source: str, index: int) -> int | None:
     quote = source[start : start + 1]
     position = start + 1 if quote in ("'", '"') else start
     for _ in range(index):
-        if position >= len(source) or (quote and source[position] == quote and not source.startswith(quote * 2, position)):
+        if position >= len(source) or (
+            quote and source[position] == quote and not source.startswith(quote * 2, position)
+        ):
             return None
         if quote == '"' and source[position] == "\\":
             position += 2 + _ESCAPE_DIGITS.get(source[position + 1 : position + 2], 0)
@@ -283,9 +285,9 @@ def resolve_plain(value: str) -> Any:
     if _INT10.match(value):
         return int(value)
     if _INT8.match(value):
-        return int(value[2:], 8)
+        return int(value, 0)  # "0o17": Python reads YAML 1.2's octal and hex prefixes as they are
     if _INT16.match(value):
-        return int(value[2:], 16)
+        return int(value, 0)
     if _FLOAT.match(value):
         return float(value)
     if _INF.match(value):
@@ -320,7 +322,7 @@ class _Frame:
 
     value: MarkedMap | MarkedList
     anchor: str | None
-    path: tuple = ()  # where this container sits in the document, for findings
+    path: DataPath = ()  # where this container sits in the document, for findings
     size: int = 1
     height: int = 1
     key: str | None = None  # mapping: the key whose value comes next
@@ -457,7 +459,7 @@ class _Builder:
         )
         self.stack.append(frame)
 
-    def _child_path(self) -> tuple:
+    def _child_path(self) -> DataPath:
         """The path of the node that comes next under the innermost open container."""
         if not self.stack:
             return ()
@@ -511,8 +513,7 @@ class _Builder:
                 f"the document nests deeper than {MAX_DEPTH} levels", "check the aliases and indentation", mark
             )
         parent.size += 1
-        if parent.height < 2:
-            parent.height = 2
+        parent.height = max(parent.height, 2)
         container = parent.value
         if isinstance(container, MarkedList):
             container.append(value)
@@ -534,7 +535,7 @@ class _Builder:
             ) from None
 
     def _check_tag(self, event: Any, expected: str | None) -> str:
-        tag = event.tag
+        tag: str | None = event.tag
         if tag is None or tag == "!":
             return expected or "str"
         short = tag.removeprefix(_CORE_TAG) if tag.startswith(_CORE_TAG) else None
@@ -543,7 +544,9 @@ class _Builder:
         if short is not None and allowed:
             return short
         parent = self.stack[-1] if self.stack else None
-        in_secret = parent is not None and (parent.in_secret or (not parent.expect_key and self._secret_position(parent)[0]))
+        in_secret = parent is not None and (
+            parent.in_secret or (not parent.expect_key and self._secret_position(parent)[0])
+        )
         raise UnreadableDocument(  # a tag written on a password may be the password: not named there
             "the tag is not supported" if in_secret or len(tag) > 80 else f"the tag {tag} is not supported",
             "remove the tag: mailcheck reads plain YAML data and never runs code from tags",
@@ -646,6 +649,7 @@ class _Builder:
         assert self.scalar_spans is not None
         index = bisect.bisect_right(starts, position) - 1
         return index >= 0 and position < self.scalar_spans[index][1]
+
 
 def _repeated_key(frame: _Frame, key: str, first: Mark, again: Mark) -> LoadProblem:
     if frame.in_secret:  # a key inside a password's value may be the password: never named

@@ -23,9 +23,7 @@ _NUMBERS = re.compile(r"\d+")
 def repo_root(start: Path | None = None) -> Path:
     """The nearest folder upward holding `.git` (a folder, or a file in a worktree); else `start`."""
     here = (start or Path.cwd()).resolve()
-    top = here
-    for top in up_to_repo_root(here):
-        pass
+    top = list(up_to_repo_root(here))[-1]  # the walk ends at the root, or at the file system's top
     return top if (top / ".git").exists() else here
 
 

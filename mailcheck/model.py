@@ -27,13 +27,17 @@ def _documented_enum(title: str, values: dict[str, str]) -> WithJsonSchema:
     """
     docs = list(values.values())
     return WithJsonSchema(
-        {"title": title, "type": "string", "enum": list(values), "enumDescriptions": docs, "markdownEnumDescriptions": docs}
+        {
+            "title": title,
+            "type": "string",
+            "enum": list(values),
+            "enumDescriptions": docs,
+            "markdownEnumDescriptions": docs,
+        }
     )
 
 
-SecurityMode = Annotated[
-    Security, _documented_enum("Security", {s.value: SECURITY_DESCRIPTIONS[s] for s in Security})
-]
+SecurityMode = Annotated[Security, _documented_enum("Security", {s.value: SECURITY_DESCRIPTIONS[s] for s in Security})]
 TlsVersion = Annotated[
     Literal[TLS_VERSION_NAMES],  # type: ignore[valid-type]  # the table's names, as pydantic takes a choice
     _documented_enum("TlsVersion", {v.name: v.description for v in TLS_VERSIONS}),

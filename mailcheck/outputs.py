@@ -95,26 +95,20 @@ def output_options(command: str) -> Callable[[F], F]:
     return decorate
 
 
-def plan(
-    format_name: str | None, outputs: tuple[Output, ...], default_format: str
-) -> list[Output]:
+def plan(format_name: str | None, outputs: tuple[Output, ...], default_format: str) -> list[Output]:
     """The outputs of a run: exactly one on the terminal, each file once."""
     terminal = [o for o in outputs if o.path is None]
     if format_name is not None:
         terminal.insert(0, Output(format_name, None))
     if len(terminal) > 1:
-        raise OutputError(
-            f"only one output can go to the terminal, got {', '.join(map(str, terminal))}"
-        )
+        raise OutputError(f"only one output can go to the terminal, got {', '.join(map(str, terminal))}")
     files = [o for o in outputs if o.path is not None]
     seen: dict[str, Output] = {}
     for output in files:
         assert output.path is not None
         key = os.path.abspath(output.path)
         if key in seen:
-            raise OutputError(
-                f"{output.path} is given twice ({seen[key]} and {output})"
-            )
+            raise OutputError(f"{output.path} is given twice ({seen[key]} and {output})")
         seen[key] = output
     return (terminal or [Output(default_format, None)]) + files
 

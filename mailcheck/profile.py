@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
 from mailcheck.protocols import Protocol, Security, default_port
 from mailcheck.schema import profile_schema, validator
@@ -59,7 +59,7 @@ def _object_branches(schema: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 @lru_cache(maxsize=256)
-def _common_default(keys: Keys) -> Any:
+def common_default(keys: Keys) -> Any:
     """The default every protocol gives `keys`, for a profile whose protocol is unknown."""
     defaults = {repr(_default(p.value, keys)): _default(p.value, keys) for p in Protocol}
     if len(defaults) != 1:
@@ -116,7 +116,7 @@ class ProfileView:
     def _default(self, keys: Keys) -> Any:
         protocol = self.data.get("protocol")
         if ("protocol",) in self.invalid or protocol not in _PROTOCOLS:
-            return _common_default(keys)
+            return common_default(keys)
         return _default(protocol, keys)
 
     def _required(self, key: str) -> Any:
@@ -128,11 +128,11 @@ class ProfileView:
 
     @property
     def protocol(self) -> Protocol:
-        return Protocol(self._required("protocol"))
+        return _member(Protocol, self._required("protocol"), "protocol")
 
     @property
     def security(self) -> Security:
-        return Security(self._required("security"))
+        return _member(Security, self._required("security"), "security")
 
     @property
     def host(self) -> str:
@@ -171,3 +171,15 @@ class ProfileView:
 
 
 _PROTOCOLS = frozenset(p.value for p in Protocol)
+
+
+E = TypeVar("E", Protocol, Security)
+
+
+def _member(kind: type[E], value: Any, key: str) -> E:
+    """`value` as a member of `kind`; a value the validator let through unchecked (no branch
+    of the profile applied) is an unreadable field, not a crash."""
+    try:
+        return kind(value)
+    except ValueError:
+        raise FieldUnavailable((key,)) from None

@@ -138,6 +138,12 @@ def tls_version(name: object) -> TlsVersion | None:
     return next((v for v in TLS_VERSIONS if v.name == name), None)
 
 
+def older_tls_version(version: str, than: str) -> bool:
+    """Whether TLS `version` ("1.1") is older than `than` ("1.2")."""
+    rank, floor = tls_version_rank(version), tls_version_rank(than)
+    return rank is not None and floor is not None and rank < floor
+
+
 def tls_version_rank(name: object) -> int | None:
     """Where the version `name` stands, oldest first (0 for "1.0"); None for no version."""
     return TLS_VERSION_NAMES.index(name) if isinstance(name, str) and name in TLS_VERSION_NAMES else None

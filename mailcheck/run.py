@@ -78,7 +78,9 @@ def shown_path(path: Path) -> str:
     """The path relative to the current directory when it is below it, as given otherwise;
     bytes that are not UTF-8 and control characters escaped (see text.display_path)."""
     try:
-        shown = os.path.relpath(path) if path.is_absolute() and not os.path.relpath(path).startswith("..") else str(path)
+        shown = (
+            os.path.relpath(path) if path.is_absolute() and not os.path.relpath(path).startswith("..") else str(path)
+        )
     except ValueError:  # another drive on Windows
         shown = str(path)
     return display_path(shown)

@@ -112,7 +112,11 @@ _FOREIGN_FORMS: tuple[tuple[str, str, str], ...] = (
         "a PowerShell environment variable ($env:NAME)",
         f"write {_REFERENCE_FORMS}",
     ),
-    (rf"\${_SHELL_NAME}", "a shell variable ($NAME)", 'add the braces, "${NAME}", or write {env: NAME} (or {file: PATH})'),
+    (
+        rf"\${_SHELL_NAME}",
+        "a shell variable ($NAME)",
+        'add the braces, "${NAME}", or write {env: NAME} (or {file: PATH})',
+    ),
     (
         rf"\$\({_ANY_NAME}\)",
         "a $(NAME) variable (Kubernetes, Azure Pipelines, make)",
@@ -167,7 +171,9 @@ def foreign_reference(value: object) -> ForeignReference | None:
         fix = f"write {_REFERENCE_FORMS}, without a default"
         if not written:
             return ForeignReference("a shell reference with an empty default (${NAME:-})", fix)
-        return ForeignReference("a shell reference with a default written in it (${NAME:-default})", fix, inline=written)
+        return ForeignReference(
+            "a shell reference with a default written in it (${NAME:-default})", fix, inline=written
+        )
     for pattern, syntax, fix in _foreign_forms():
         if pattern.fullmatch(text):
             return ForeignReference(syntax, fix)
@@ -223,9 +229,12 @@ def _one_edit_apart(text: str, word: str) -> bool:
     """Whether `text` is `word` with one letter changed, added, dropped, or two swapped."""
     if abs(len(text) - len(word)) > 1 or text == word:
         return False
-    start = next((i for i, (a, b) in enumerate(zip(text, word)) if a != b), min(len(text), len(word)))
+    start = next((i for i, (a, b) in enumerate(zip(text, word, strict=False)) if a != b), min(len(text), len(word)))
     if len(text) == len(word):
-        swapped = text[start + 1 : start + 2] == word[start : start + 1] and text[start : start + 1] == word[start + 1 : start + 2]
+        swapped = (
+            text[start + 1 : start + 2] == word[start : start + 1]
+            and text[start : start + 1] == word[start + 1 : start + 2]
+        )
         return text[start + 1 :] == word[start + 1 :] or (swapped and text[start + 2 :] == word[start + 2 :])
     longer, shorter = (text, word) if len(text) > len(word) else (word, text)
     return longer[start + 1 :] == shorter[start:]
@@ -337,17 +346,20 @@ def _any_of(values: list[str]) -> str:
     return _trie_pattern(values)
 
 
+Trie = dict[str, "Trie"]  # one level per character; the key "" marks where a value ends
+
+
 def _trie_pattern(values: list[str]) -> str:
     """A regular expression matching any of `values`, longest first at each position, that
     branches character by character (a trie) instead of trying every value in turn."""
-    trie: dict[str, dict] = {}
+    trie: Trie = {}
     for value in values:
         node = trie
         for char in value:
             node = node.setdefault(char, {})
         node[""] = {}
 
-    def emit(node: dict[str, dict]) -> str:
+    def emit(node: Trie) -> str:
         ends = "" in node
         branches = [re.escape(char) + emit(child) for char, child in sorted(node.items()) if char]
         if not branches:
@@ -366,7 +378,7 @@ def is_reference(value: Any) -> bool:
         return _PLACEHOLDER.match(value) is not None
     if not isinstance(value, dict) or len(value) != 1:
         return False
-    (key, source), = value.items()
+    ((key, source),) = value.items()
     return (key == "env" and isinstance(source, str) and _ENV_NAME.match(source) is not None) or (
         key == "file" and isinstance(source, str) and bool(source)
     )

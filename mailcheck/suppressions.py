@@ -134,4 +134,3 @@ def _parse_directive(
             continue
         found.add(Entry(rule, token.group(), scope, line, at, target, duplicate=rule in named))
         named.add(rule)
-

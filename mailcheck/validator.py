@@ -18,7 +18,18 @@ from functools import cache, partial
 from typing import Any
 
 ANNOTATIONS = frozenset(
-    {"$schema", "$id", "$defs", "title", "description", "default", "examples", "enumDescriptions", "markdownEnumDescriptions", "discriminator"}
+    {
+        "$schema",
+        "$id",
+        "$defs",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "enumDescriptions",
+        "markdownEnumDescriptions",
+        "discriminator",
+    }
 )
 ASSERTIONS = frozenset(
     {
@@ -189,24 +200,41 @@ class SchemaValidator:
             if not isinstance(value, dict):
                 return [Violation(path, "type", f"expected a mapping, found {_describe(value)}")]
             if tag not in value:
-                return [Violation(path, "missing", f"{tag!r} is required", key=tag, allowed=tuple(mapping))]
+                missing = Violation(path, "missing", f"{tag!r} is required", key=tag, allowed=tuple(mapping))
+                return [missing, *common_violations(value, path)]
             check = by_tag.get(value[tag]) if isinstance(value[tag], str) else None
             if check is None:
                 choices = ", ".join(mapping)
-                return [
-                    Violation(path + (tag,), "enum", f"{value[tag]!r} is not one of: {choices}", allowed=tuple(mapping))
-                ]
+                wrong = Violation(
+                    path + (tag,), "enum", f"{value[tag]!r} is not one of: {choices}", allowed=tuple(mapping)
+                )
+                return [wrong, *common_violations(value, path)]
             found: list[Violation] = []
             check(value, path, found)
             return found
 
+        def common_violations(value: dict[str, Any], path: Path) -> list[Violation]:
+            """Without a valid tag no branch applies, yet the other fields are still checked
+            (one finding per mistake): what every branch finds wrong, the tag aside."""
+            per_branch = []
+            for name, branch in by_tag.items():
+                found: list[Violation] = []
+                branch({**value, tag: name}, path, found)
+                per_branch.append(found)
+            return [v for v in per_branch[0] if all(v in other for other in per_branch[1:])]
+
         return dispatch
 
     def _explain_union(
-        self, schema: dict[str, Any], branches: list[dict[str, Any]], results: list[list[Violation]], value: Any, path: Path
+        self,
+        schema: dict[str, Any],
+        branches: list[dict[str, Any]],
+        results: list[list[Violation]],
+        value: Any,
+        path: Path,
     ) -> list[Violation]:
         """The violations of the branch the user most likely meant."""
-        fitting = [r for b, r in zip(branches, results) if self._fits(b, value)]
+        fitting = [r for b, r in zip(branches, results, strict=True) if self._fits(b, value)]
         if fitting:
             return _widened(min(fitting, key=len), fitting)
         forms = " or ".join(dict.fromkeys(self._forms(schema)))
@@ -393,7 +421,8 @@ def _ecma_to_python(pattern: str) -> str:
         elif char == "[":
             in_class = True
         elif char == "$":
-            char = r"\Z"
+            out.append(r"\Z")
+            continue
         out.append(char)
     return "".join(out)
 

@@ -23,9 +23,7 @@ from mailcheck.rules import all_rules
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--check", action="store_true", help="only report whether the file is current"
-    )
+    parser.add_argument("--check", action="store_true", help="only report whether the file is current")
     args = parser.parse_args()
     target = ROOT / RULES_DOC
     wanted = rules_markdown(all_rules().values())

@@ -15,12 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "tools" / "node" / "node_modules"
-SARIF_MULTITOOL = (
-    NODE_MODULES / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
-)
-YAML_LANGUAGE_SERVER = (
-    NODE_MODULES / "yaml-language-server" / "bin" / "yaml-language-server"
-)
+SARIF_MULTITOOL = NODE_MODULES / "@microsoft" / "sarif-multitool-linux" / "Sarif.Multitool"
+YAML_LANGUAGE_SERVER = NODE_MODULES / "yaml-language-server" / "bin" / "yaml-language-server"
 INSTALL = "bash .ci/install-node-tools.sh"
 
 

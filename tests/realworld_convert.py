@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 MAIL_PROTOCOLS = ("smtp", "imap", "pop3")
 # ISPDB socketType -> mailcheck security (README of the data set)

@@ -31,9 +31,7 @@ def run_check_step(folder: Path, **inputs: str) -> subprocess.CompletedProcess[s
     link = runner_temp / "mailcheck-venv" / "bin" / "mailcheck"
     if not link.exists():
         link.symlink_to(MAILCHECK)
-    defaults = {
-        name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()
-    }
+    defaults = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}
     values = {**defaults, **inputs}
     env = {
         **os.environ,
@@ -67,14 +65,10 @@ def test_the_action_declares_its_inputs_and_is_composite() -> None:
 def test_annotations_and_sarif_from_several_paths(tmp_path: Path) -> None:
     write(repo(tmp_path), "a.mail.yaml", BAD)
     write(tmp_path, "b.mail.yaml", GOOD)
-    done = run_check_step(
-        tmp_path, paths="a.mail.yaml\nb.mail.yaml", **{"sarif-file": "mailcheck.sarif"}
-    )
+    done = run_check_step(tmp_path, paths="a.mail.yaml\nb.mail.yaml", **{"sarif-file": "mailcheck.sarif"})
     assert done.returncode == 1, done.stderr
     assert done.stdout.startswith("::error file=a.mail.yaml,line=")
-    results = json.loads((tmp_path / "mailcheck.sarif").read_text())["runs"][0][
-        "results"
-    ]
+    results = json.loads((tmp_path / "mailcheck.sarif").read_text())["runs"][0]["results"]
     assert {r["ruleId"] for r in results} == {"MC201", "MC206", "MC303"}
 
 
@@ -84,12 +78,7 @@ WARNING_ONLY = GOOD.replace("    from:", "    tls: {verify: false}\n    from:") 
 def test_fail_on_is_passed_through(tmp_path: Path) -> None:
     write(repo(tmp_path), "w.mail.yaml", WARNING_ONLY)
     assert run_check_step(tmp_path, paths="w.mail.yaml").returncode == 0
-    assert (
-        run_check_step(
-            tmp_path, paths="w.mail.yaml", **{"fail-on": "warning"}
-        ).returncode
-        == 1
-    )
+    assert run_check_step(tmp_path, paths="w.mail.yaml", **{"fail-on": "warning"}).returncode == 1
 
 
 def test_fail_on_defaults_to_empty_so_the_project_config_decides(tmp_path: Path) -> None:
@@ -98,7 +87,11 @@ def test_fail_on_defaults_to_empty_so_the_project_config_decides(tmp_path: Path)
     write(repo(tmp_path), "w.mail.yaml", WARNING_ONLY)
     write(tmp_path, ".mailcheck.yaml", "fail-on: warning\n")
     local = subprocess.run(
-        [str(MAILCHECK), "check", "w.mail.yaml"], cwd=tmp_path, capture_output=True, text=True, check=False,
+        [str(MAILCHECK), "check", "w.mail.yaml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
         env={**os.environ, "NO_COLOR": "1", "GITHUB_ACTIONS": ""},
     )
     assert local.returncode == 1, local.stdout + local.stderr
@@ -117,10 +110,6 @@ def test_pyproject_fail_on_is_honoured_too(tmp_path: Path) -> None:
 
 def test_a_path_cannot_inject_a_command(tmp_path: Path) -> None:
     write(repo(tmp_path), "ok.mail.yaml", GOOD)
-    done = run_check_step(
-        tmp_path, paths="ok.mail.yaml $(touch injected) ;touch injected2"
-    )
+    done = run_check_step(tmp_path, paths="ok.mail.yaml $(touch injected) ;touch injected2")
     assert done.returncode == 2  # the odd words are treated as missing paths
-    assert (
-        not (tmp_path / "injected").exists() and not (tmp_path / "injected2").exists()
-    )
+    assert not (tmp_path / "injected").exists() and not (tmp_path / "injected2").exists()

@@ -14,9 +14,7 @@ import pytest
 from tests.cli_run import Result, mailcheck
 from tests.markdown_read import code_span_text, prose_text, table_cells
 
-pytestmark = pytest.mark.skipif(
-    shutil.which("git") is None, reason="git is not installed"
-)
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 SMTP = """\
 version: 1
@@ -57,9 +55,7 @@ class Repo:
             "commit.gpgsign=false",
             *args,
         ]
-        return subprocess.run(
-            command, cwd=self.root, check=True, capture_output=True, text=True
-        ).stdout.strip()
+        return subprocess.run(command, cwd=self.root, check=True, capture_output=True, text=True).stdout.strip()
 
     def write(self, name: str, text: str) -> None:
         path = self.root / name
@@ -89,10 +85,7 @@ def repo(tmp_path: Path) -> Repo:
 
 
 def changes(review: dict) -> dict[tuple[str, str], tuple[str, str | None, str | None]]:
-    return {
-        (c["profile"], c["setting"]): (c["effect"], c["before"], c["after"])
-        for c in review["changes"]
-    }
+    return {(c["profile"], c["setting"]): (c["effect"], c["before"], c["after"]) for c in review["changes"]}
 
 
 def edit(repo: Repo, old: str, new: str, name: str = "app.mail.yaml") -> None:
@@ -136,9 +129,7 @@ def test_no_change_is_an_empty_review(repo: Repo) -> None:
         ("security: starttls", "security: tls", "security", "neutral"),
     ],
 )
-def test_each_kind_of_change_is_classed(
-    repo: Repo, old: str, new: str, setting: str, effect: str
-) -> None:
+def test_each_kind_of_change_is_classed(repo: Repo, old: str, new: str, setting: str, effect: str) -> None:
     edit(repo, old, new)
     found = changes(repo.review("main"))
     assert found[("outgoing", setting)][0] == effect
@@ -259,15 +250,11 @@ def test_profiles_added_removed_and_renamed(repo: Repo) -> None:
             "same_settings": True,
         }
     ]
-    assert review["profiles"]["added"] == [
-        {"file": "alerts.mail.yaml", "profile": "alerts"}
-    ]
+    assert review["profiles"]["added"] == [{"file": "alerts.mail.yaml", "profile": "alerts"}]
     assert review["profiles"]["removed"] == [] and review["changes"] == []
     repo.commit("more")
     (repo.root / "alerts.mail.yaml").unlink()
-    assert repo.review("HEAD")["profiles"]["removed"] == [
-        {"file": "alerts.mail.yaml", "profile": "alerts"}
-    ]
+    assert repo.review("HEAD")["profiles"]["removed"] == [{"file": "alerts.mail.yaml", "profile": "alerts"}]
 
 
 def test_a_rename_cannot_hide_a_weakening(repo: Repo) -> None:
@@ -331,9 +318,7 @@ def test_a_ca_file_is_judged_at_the_revision(repo: Repo) -> None:
     edit(repo, "certs/ca.pem", "certs/missing.pem")
     review = repo.review("HEAD~1", "HEAD")
     assert review["findings"]["introduced"] == []  # committed at HEAD: no MC212
-    assert [f["rule"] for f in repo.review("HEAD")["findings"]["introduced"]] == [
-        "MC212"
-    ]
+    assert [f["rule"] for f in repo.review("HEAD")["findings"]["introduced"]] == ["MC212"]
 
 
 def test_a_file_that_stops_parsing_is_a_finding_not_a_crash(repo: Repo) -> None:
@@ -345,26 +330,17 @@ def test_a_file_that_stops_parsing_is_a_finding_not_a_crash(repo: Repo) -> None:
 
 def test_two_files_are_compared_without_git(tmp_path: Path) -> None:
     (tmp_path / "old.mail.yaml").write_text(SMTP)
-    (tmp_path / "new.mail.yaml").write_text(
-        SMTP.replace("security: starttls", "security: none")
-    )
-    result = mailcheck(
-        tmp_path, "diff", "old.mail.yaml", "new.mail.yaml", "--fail-on-weakening"
-    )
+    (tmp_path / "new.mail.yaml").write_text(SMTP.replace("security: starttls", "security: none"))
+    result = mailcheck(tmp_path, "diff", "old.mail.yaml", "new.mail.yaml", "--fail-on-weakening")
     assert result.exit_code == 1
     assert "`old.mail.yaml` → `new.mail.yaml`" in result.stdout
 
 
-@pytest.mark.parametrize(
-    "revision", ["no-such-branch", "--upload-pack=touch /tmp/x", "HEAD~99"]
-)
+@pytest.mark.parametrize("revision", ["no-such-branch", "--upload-pack=touch /tmp/x", "HEAD~99"])
 def test_a_bad_revision_is_one_line_and_exit_2(repo: Repo, revision: str) -> None:
     result = repo.diff("--", revision)  # `--`: click would take the dash for an option
     assert result.exit_code == 2
-    assert (
-        result.stderr.startswith("mailcheck: error: ")
-        and result.stderr.count("\n") == 1
-    )
+    assert result.stderr.startswith("mailcheck: error: ") and result.stderr.count("\n") == 1
     assert "Traceback" not in result.stderr
 
 
@@ -392,9 +368,7 @@ WEAKENED = SMTP.replace("security: starttls", "security: none")
         ("tab\tand\rcr.mail.yaml", "tab\tand\\x0dcr.mail.yaml"),
     ],
 )
-def test_any_file_name_is_read_from_git_and_shown_escaped(
-    repo: Repo, name: str, shown: str
-) -> None:
+def test_any_file_name_is_read_from_git_and_shown_escaped(repo: Repo, name: str, shown: str) -> None:
     (repo.root / name).write_text(SMTP)
     base = repo.commit("odd name")
     (repo.root / name).write_text(WEAKENED)
@@ -440,9 +414,7 @@ def test_a_file_name_that_is_not_utf8_works_in_the_work_tree_too(repo: Repo) -> 
         ("smtp.example.com", "github.io", "weakening"),
     ],
 )
-def test_a_host_move_is_judged_by_the_public_suffix_list(
-    repo: Repo, before: str, after: str, effect: str
-) -> None:
+def test_a_host_move_is_judged_by_the_public_suffix_list(repo: Repo, before: str, after: str, effect: str) -> None:
     edit(repo, "host: smtp.example.com", f"host: {before}")
     repo.commit("host")
     edit(repo, f"host: {before}", f"host: {after}")
@@ -469,9 +441,7 @@ def test_a_host_move_is_judged_by_the_public_suffix_list(
         ("``|`x\x1b\n` ", "``|`x\\x1b\\x0a` "),
     ],
 )
-def test_a_description_cannot_break_out_of_its_code_span(
-    repo: Repo, description: str, shown: str
-) -> None:
+def test_a_description_cannot_break_out_of_its_code_span(repo: Repo, description: str, shown: str) -> None:
     edit(repo, "description: Notifications", f"description: {json.dumps(description)}")
     output = repo.diff("main").stdout
     row = next(line for line in output.splitlines() if "`description`" in line)
@@ -507,9 +477,7 @@ LEAKY = """\
         ("    auth:\n      username: u@example.com\n      password: {}", "12345678", "87654321"),
     ],
 )
-def test_a_secret_in_any_key_and_form_never_appears(
-    repo: Repo, form: str, first: str, second: str
-) -> None:
+def test_a_secret_in_any_key_and_form_never_appears(repo: Repo, form: str, first: str, second: str) -> None:
     def with_leaky(secret: str) -> str:
         return SMTP + LEAKY.format(secret=form.format(secret))
 

@@ -64,9 +64,7 @@ class LanguageServer:
     def __init__(self, command: list[str]) -> None:
         # stderr goes to a file, not a pipe, so a chatty server cannot block on it; closed in close()
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors
-        )
+        self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors)
         self.messages: queue.Queue[dict[str, Any] | None] = queue.Queue()
         self.diagnostics: dict[str, list[dict[str, Any]]] = {}
         self._next_id = 0
@@ -117,12 +115,7 @@ class LanguageServer:
                 }
             },
         )
-        self._wait(
-            lambda m: (
-                m.get("method") == "textDocument/publishDiagnostics"
-                and m["params"]["uri"] == uri
-            )
-        )
+        self._wait(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
         return self.diagnostics[uri]
 
     def _wait(self, wanted: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
@@ -134,15 +127,11 @@ class LanguageServer:
                 break
             if message is None:
                 raise AssertionError(f"the language server exited: {self._stderr()}")
-            if (
-                "method" in message and "id" in message
-            ):  # the server asks the client something
+            if "method" in message and "id" in message:  # the server asks the client something
                 self._send({"id": message["id"], "result": self._answer(message)})
                 continue
             if message.get("method") == "textDocument/publishDiagnostics":
-                self.diagnostics[message["params"]["uri"]] = message["params"][
-                    "diagnostics"
-                ]
+                self.diagnostics[message["params"]["uri"]] = message["params"]["diagnostics"]
             if wanted(message):
                 return message
         raise AssertionError(f"no answer from the language server in {TIMEOUT} s")
@@ -150,10 +139,7 @@ class LanguageServer:
     @staticmethod
     def _answer(message: dict[str, Any]) -> Any:
         if message["method"] == "workspace/configuration":
-            return [
-                SETTINGS.get(item.get("section", ""), None)
-                for item in message["params"]["items"]
-            ]
+            return [SETTINGS.get(item.get("section", "")) for item in message["params"]["items"]]
         return None  # registerCapability, workDoneProgress/create: acknowledged
 
     def _stderr(self) -> str:
@@ -185,11 +171,7 @@ def server() -> Iterator[LanguageServer]:
             "capabilities": {
                 "workspace": {"configuration": True},
                 "textDocument": {
-                    "completion": {
-                        "completionItem": {
-                            "documentationFormat": ["markdown", "plaintext"]
-                        }
-                    },
+                    "completion": {"completionItem": {"documentationFormat": ["markdown", "plaintext"]}},
                     "hover": {"contentFormat": ["markdown", "plaintext"]},
                     "publishDiagnostics": {},
                 },
@@ -219,11 +201,7 @@ def line_of(text: str, needle: str) -> int:
 
 
 def example_files() -> list[Path]:
-    return sorted(
-        p
-        for p in (ROOT / "examples").glob("*.mail.y*ml")
-        if MODELINE in p.read_text(encoding="utf-8")
-    )
+    return sorted(p for p in (ROOT / "examples").glob("*.mail.y*ml") if MODELINE in p.read_text(encoding="utf-8"))
 
 
 def test_every_example_is_free_of_problems_in_the_editor(
@@ -232,9 +210,7 @@ def test_every_example_is_free_of_problems_in_the_editor(
     examples = example_files()
     assert examples, "no example carries the yaml-language-server modeline"
     for path in examples:
-        assert server.open(path.as_uri(), path.read_text(encoding="utf-8")) == [], (
-            path.name
-        )
+        assert server.open(path.as_uri(), path.read_text(encoding="utf-8")) == [], path.name
 
 
 def test_a_valid_profile_has_no_problems(server: LanguageServer) -> None:
@@ -246,9 +222,7 @@ def test_the_editor_marks_a_bad_enum_an_unknown_key_and_a_wrong_type(
 ) -> None:
     problems = server.open(uri_in_examples("editor-invalid.mail.yaml"), INVALID)
     by_line = {p["range"]["start"]["line"]: p["message"] for p in problems}
-    assert (
-        "tls" in by_line[line_of(INVALID, "security: startls")]
-    )  # lists the valid values
+    assert "tls" in by_line[line_of(INVALID, "security: startls")]  # lists the valid values
     assert "starttls" in by_line[line_of(INVALID, "security: startls")]
     assert "use_tls" in by_line[line_of(INVALID, "use_tls")]
     assert "not allowed" in by_line[line_of(INVALID, "use_tls")]
@@ -274,9 +248,7 @@ def test_hovering_a_key_shows_the_schema_description(server: LanguageServer) -> 
     uri = uri_in_examples("editor-hover.mail.yaml")
     server.open(uri, VALID)
     position = position_after(VALID, "    securi")
-    hover = server.request(
-        "textDocument/hover", {"textDocument": {"uri": uri}, "position": position}
-    )
+    hover = server.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": position})
     contents = hover["contents"]
     text = contents["value"] if isinstance(contents, dict) else json.dumps(contents)
     assert "implicit TLS" in text
@@ -290,14 +262,8 @@ def test_security_completions_explain_each_mode(server: LanguageServer) -> None:
         "textDocument/completion",
         {"textDocument": {"uri": uri}, "position": position_after(text, "security: ")},
     )
-    items = {
-        item["label"]: item
-        for item in (result["items"] if isinstance(result, dict) else result)
-    }
-    documentation = {
-        label: json.dumps(items[label].get("documentation", ""))
-        for label in ("tls", "starttls", "none")
-    }
+    items = {item["label"]: item for item in (result["items"] if isinstance(result, dict) else result)}
+    documentation = {label: json.dumps(items[label].get("documentation", "")) for label in ("tls", "starttls", "none")}
     assert "RFC 8314" in documentation["tls"]
     assert "STARTTLS" in documentation["starttls"]
     assert "cleartext" in documentation["none"]

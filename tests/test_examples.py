@@ -137,4 +137,3 @@ def test_a_broken_example_says_what_is_wrong_and_the_fix(path):
 def test_every_lint_rule_has_a_broken_example():
     covered = {expected_rule(p) for p in BROKEN_FILES}
     assert set(lint_rules()) - covered == set()
-

@@ -28,7 +28,7 @@ def test_each_finding_is_an_issue_on_its_line_relative_to_the_project(
 ) -> None:
     write(repo(tmp_path), "config/app.mail.yaml", BAD)
     issues = report(tmp_path / "config", "app.mail.yaml")
-    assert all(REQUIRED <= set(issue) for issue in issues)
+    assert all(set(issue) >= REQUIRED for issue in issues)
     by_check = {issue["check_name"]: issue for issue in issues}
     assert set(by_check) == {"MC201", "MC206", "MC303"}
     port = by_check["MC201"]
@@ -40,20 +40,14 @@ def test_each_finding_is_an_issue_on_its_line_relative_to_the_project(
 
 def test_fingerprints_are_unique_and_ignore_line_moves(tmp_path: Path) -> None:
     write(repo(tmp_path), "app.mail.yaml", BAD)
-    before = {
-        i["check_name"]: i["fingerprint"] for i in report(tmp_path, "app.mail.yaml")
-    }
+    before = {i["check_name"]: i["fingerprint"] for i in report(tmp_path, "app.mail.yaml")}
     write(tmp_path, "app.mail.yaml", "# moved down\n\n" + BAD)
-    after = {
-        i["check_name"]: i["fingerprint"] for i in report(tmp_path, "app.mail.yaml")
-    }
+    after = {i["check_name"]: i["fingerprint"] for i in report(tmp_path, "app.mail.yaml")}
     assert before == after and len(set(before.values())) == len(before)
 
 
 def test_repeated_keys_each_get_their_own_fingerprint(tmp_path: Path) -> None:
-    doubled = GOOD.replace(
-        "    port: 587\n", "    port: 587\n    port: 587\n    port: 587\n"
-    )
+    doubled = GOOD.replace("    port: 587\n", "    port: 587\n    port: 587\n    port: 587\n")
     write(repo(tmp_path), "app.mail.yaml", doubled)
     issues = report(tmp_path, "app.mail.yaml")
     assert [i["check_name"] for i in issues] == ["MC002", "MC002"]

@@ -17,10 +17,17 @@ INVENTED = re.compile(r"mailcheck\.dev|your-org|your-group|@v0\.1\.0|rev: v0\.1\
 
 
 def tracked_and_new_files() -> list[Path]:
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True, timeout=60,
-    ).stdout.decode("utf-8", "surrogateescape").split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        .stdout.decode("utf-8", "surrogateescape")
+        .split("\0")
+    )
     return [ROOT / name for name in listed if name and (ROOT / name).is_file()]
 
 
@@ -34,7 +41,11 @@ def test_no_file_of_the_repository_names_an_invented_address_or_tag() -> None:
             text = path.read_text(encoding="utf-8")
         except (UnicodeDecodeError, OSError):
             continue
-        hits += [f"{path.relative_to(ROOT)}:{n}: {line.strip()}" for n, line in enumerate(text.splitlines(), 1) if INVENTED.search(line)]
+        hits += [
+            f"{path.relative_to(ROOT)}:{n}: {line.strip()}"
+            for n, line in enumerate(text.splitlines(), 1)
+            if INVENTED.search(line)
+        ]
     assert hits == []
 
 

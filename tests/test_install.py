@@ -39,7 +39,9 @@ def run(command: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Comple
 def clean_env(**extra: str) -> dict[str, str]:
     """The environment without this test run's virtual environment or Python settings."""
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "PIP_USER")}
-    env["PATH"] = os.pathsep.join(p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p) != Path(sys.executable).parent)
+    env["PATH"] = os.pathsep.join(
+        p for p in env.get("PATH", "").split(os.pathsep) if p and Path(p) != Path(sys.executable).parent
+    )
     env.update(NO_COLOR="1", PIP_DISABLE_PIP_VERSION_CHECK="1", **extra)
     env.pop("GITHUB_ACTIONS", None)
     return env
@@ -62,17 +64,28 @@ def pipx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the checkout as a fresh Git repository with one commit (the working tree's files)."""
     copy = tmp_path_factory.mktemp("mailcheck-src")
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True, timeout=60,
-    ).stdout.decode("utf-8", "surrogateescape").split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        .stdout.decode("utf-8", "surrogateescape")
+        .split("\0")
+    )
     for name in filter(None, listed):
         origin, target = ROOT / name, copy / name
         if not origin.is_symlink() and not origin.is_file():
             continue  # listed but deleted in the working tree
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(origin, target, follow_symlinks=False)  # the packaged schema is a symlink
-    for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "copy"]):
+    for args in (
+        ["init", "-q"],
+        ["add", "-A"],
+        ["-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "copy"],
+    ):
         subprocess.run(["git", *args], cwd=copy, check=True, capture_output=True, timeout=60)
     return copy
 
@@ -100,7 +113,9 @@ def assert_works_outside_the_checkout(mailcheck: Path, elsewhere: Path) -> None:
     assert checked.stdout.startswith(f"No problems found in {len(EXAMPLES)} files")
     # the schema shipped in the package is the checked-in file, not a dangling link
     schema = run([str(mailcheck), "schema"], elsewhere, env)
-    assert json.loads(schema.stdout) == json.loads((ROOT / "schemas" / "mailcheck.schema.json").read_text(encoding="utf-8"))
+    assert json.loads(schema.stdout) == json.loads(
+        (ROOT / "schemas" / "mailcheck.schema.json").read_text(encoding="utf-8")
+    )
     python = mailcheck.resolve().parent / "python"
     where = run([str(python), "-c", "import mailcheck; print(mailcheck.__file__)"], elsewhere, env).stdout.strip()
     assert ROOT not in Path(where).parents and "site-packages" in where, where  # a real install, not editable
@@ -113,8 +128,9 @@ def test_pipx_install_from_a_checkout(pipx: Path, pipx_home: Path, source: Path,
 
 
 def test_pipx_install_from_a_git_url_at_a_commit(pipx: Path, pipx_home: Path, source: Path, tmp_path: Path) -> None:
-    commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "HEAD"], cwd=source, capture_output=True, text=True, check=True, timeout=60
+    ).stdout.strip()
     mailcheck = pipx_install(pipx, f"git+{source.as_uri()}@{commit}", pipx_home)
     (tmp_path / "elsewhere").mkdir()
     assert_works_outside_the_checkout(mailcheck, tmp_path / "elsewhere")
-

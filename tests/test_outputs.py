@@ -26,9 +26,7 @@ def test_text_on_the_terminal_and_sarif_and_gitlab_in_files_from_one_run(
         "gitlab:gl-code-quality.json",
     )
     assert result.exit_code == 1
-    assert (
-        "app.mail.yaml:6:11: error MC201" in result.stdout
-    )  # text, the default, on the terminal
+    assert "app.mail.yaml:6:11: error MC201" in result.stdout  # text, the default, on the terminal
     sarif = json.loads((tmp_path / "out/mailcheck.sarif").read_text())
     gitlab = json.loads((tmp_path / "gl-code-quality.json").read_text())
     assert len(sarif["runs"][0]["results"]) == len(gitlab) == 3
@@ -46,14 +44,10 @@ def test_format_alone_picks_the_terminal_format(tmp_path: Path) -> None:
         "text:report.txt",
     )
     assert json.loads(result.stdout)["summary"]["profiles"] == 1
-    assert (
-        tmp_path / "report.txt"
-    ).read_text() == "No problems found in 1 file, 1 profile.\n"
+    assert (tmp_path / "report.txt").read_text() == "No problems found in 1 file, 1 profile.\n"
 
 
-def test_files_never_get_colour(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_files_never_get_colour(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     write(repo(tmp_path), "app.mail.yaml", BAD)
     monkeypatch.setattr("mailcheck.cli.use_color", lambda stream: True)
     mailcheck(tmp_path, "check", "app.mail.yaml", "--output", "text:report.txt")
@@ -75,9 +69,7 @@ def test_files_never_get_colour(
         ),
     ],
 )
-def test_contradictory_or_bad_outputs_are_a_usage_error(
-    tmp_path: Path, args: list[str], message: str
-) -> None:
+def test_contradictory_or_bad_outputs_are_a_usage_error(tmp_path: Path, args: list[str], message: str) -> None:
     write(repo(tmp_path), "ok.mail.yaml", GOOD)
     result = mailcheck(tmp_path, "check", "ok.mail.yaml", *args)
     assert result.exit_code == 2
@@ -97,9 +89,7 @@ def test_an_existing_report_is_replaced_whole_and_keeps_its_mode(
     mailcheck(tmp_path, "check", "app.mail.yaml", "--output", "json:report.json")
     assert json.loads(target.read_text())["summary"]["errors"] == 2
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    assert (
-        target.stat().st_ino != inode
-    )  # a new file renamed over the old one, not rewritten in place
+    assert target.stat().st_ino != inode  # a new file renamed over the old one, not rewritten in place
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".git",
         "app.mail.yaml",
@@ -110,9 +100,7 @@ def test_an_existing_report_is_replaced_whole_and_keeps_its_mode(
 def test_a_failed_write_leaves_the_old_file_and_no_temp(tmp_path: Path) -> None:
     write(repo(tmp_path), "ok.mail.yaml", GOOD)
     (tmp_path / "report.sarif").mkdir()  # cannot be replaced by a file
-    result = mailcheck(
-        tmp_path, "check", "ok.mail.yaml", "--output", "sarif:report.sarif"
-    )
+    result = mailcheck(tmp_path, "check", "ok.mail.yaml", "--output", "sarif:report.sarif")
     assert result.exit_code == 2 and result.stderr.count("\n") == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         ".git",
@@ -249,7 +237,7 @@ def test_missing_folders_are_created_and_one_failure_does_not_stop_the_others(tm
     assert result.stderr.count("\n") == 1 and "cannot write blocked/s.sarif" in result.stderr
     assert (tmp_path / "reports" / "ci" / "j.xml").read_text().startswith("<?xml")
     assert json.loads((tmp_path / "gl.json").read_text())
-    assert not [p for p in tmp_path.rglob("*.tmp")]
+    assert not list(tmp_path.rglob("*.tmp"))
 
 
 def test_dev_stdout_as_an_output_writes_to_the_pipe(tmp_path: Path) -> None:
@@ -259,7 +247,17 @@ def test_dev_stdout_as_an_output_writes_to_the_pipe(tmp_path: Path) -> None:
 
     write(repo(tmp_path), "app.mail.yaml", BAD)
     done = subprocess.run(
-        [sys.executable, "-m", "mailcheck", "check", "app.mail.yaml", "--format", "github", "--output", "json:/dev/stdout"],
+        [
+            sys.executable,
+            "-m",
+            "mailcheck",
+            "check",
+            "app.mail.yaml",
+            "--format",
+            "github",
+            "--output",
+            "json:/dev/stdout",
+        ],
         cwd=tmp_path,
         capture_output=True,
         timeout=60,

@@ -125,12 +125,16 @@ def test_the_api_key_logins_name_the_literal_user_and_a_sender() -> None:
 def test_the_nonstandard_ses_port_is_mc203_unless_suppressed_with_a_reason(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     text = blocks()["amazon-ses.mail.yaml"]
-    directive = re.search(r"^ *# mailcheck: disable-next-line MC203 -- (?P<reason>.+)\n *port: 2587\n", text, re.MULTILINE)
+    directive = re.search(
+        r"^ *# mailcheck: disable-next-line MC203 -- (?P<reason>.+)\n *port: 2587\n", text, re.MULTILINE
+    )
     assert directive and len(directive["reason"]) > 20
     bare = tmp_path / "ses.mail.yaml"
     bare.write_text(text.replace(directive.group(0).split("\n", 1)[0] + "\n", ""), encoding="utf-8")
     _, report = check([bare])
-    assert [(f["rule"], f["severity"], f["profile"]) for f in report["findings"]] == [("MC203", "info", "ses-send-2587")]
+    assert [(f["rule"], f["severity"], f["profile"]) for f in report["findings"]] == [
+        ("MC203", "info", "ses-send-2587")
+    ]
     assert "MC203" in SECTION and "2587" in SECTION
 
 
@@ -150,7 +154,11 @@ def test_the_presets_agree_on_the_hosts_and_where_they_differ_the_readme_says_so
     ):
         entry = ispdb[(provider, protocol)]
         assert (protocol, entry["hostname"], entry["port"], mode[entry["socketType"]]) in ours[recipe]
-    for preset, recipe in (("Gmail", "gmail.mail.yaml"), ("Outlook365", "microsoft365.mail.yaml"), ("SendGrid", "sendgrid.mail.yaml")):
+    for preset, recipe in (
+        ("Gmail", "gmail.mail.yaml"),
+        ("Outlook365", "microsoft365.mail.yaml"),
+        ("SendGrid", "sendgrid.mail.yaml"),
+    ):
         entry = nodemailer[preset]
         assert ("smtp", entry["host"], entry["port"]) in {(p, h, port) for p, h, port, _ in ours[recipe]}
     # where they differ: Gmail's 587 is in no preset; nodemailer's 587 presets are opportunistic

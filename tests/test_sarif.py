@@ -6,12 +6,11 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.cli_run import BAD, GOOD, INLINE_SECRET, mailcheck, repo, write
-
 from mailcheck import __version__
 from mailcheck.docs import explain_rule
 from mailcheck.findings import Finding, Severity
 from mailcheck.rules import all_rules
+from tests.cli_run import BAD, GOOD, INLINE_SECRET, mailcheck, repo, write
 from tests.report_stubs import render_probe
 
 
@@ -35,10 +34,7 @@ def test_a_clean_run_is_a_complete_log_with_every_rule(tmp_path: Path) -> None:
 
 def test_each_rule_carries_the_explain_text_as_help(tmp_path: Path) -> None:
     write(repo(tmp_path), "ok.mail.yaml", GOOD)
-    rules = {
-        r["id"]: r
-        for r in sarif(tmp_path, "ok.mail.yaml")["runs"][0]["tool"]["driver"]["rules"]
-    }
+    rules = {r["id"]: r for r in sarif(tmp_path, "ok.mail.yaml")["runs"][0]["tool"]["driver"]["rules"]}
     for rule in all_rules().values():
         described = rules[rule.id]
         assert described["name"] == rule.name
@@ -68,12 +64,8 @@ def test_results_point_at_the_line_relative_to_the_repository_root(
         "uri": "mail/app.mail.yaml",
         "uriBaseId": "SRCROOT",
     }
-    assert (
-        location["region"]["startLine"] == 6 and location["region"]["startColumn"] == 11
-    )
-    assert (
-        run["originalUriBaseIds"]["SRCROOT"]["uri"] == tmp_path.resolve().as_uri() + "/"
-    )
+    assert location["region"]["startLine"] == 6 and location["region"]["startColumn"] == 11
+    assert run["originalUriBaseIds"]["SRCROOT"]["uri"] == tmp_path.resolve().as_uri() + "/"
     assert port["level"] == "error" and by_rule["MC206"]["level"] == "warning"
     rules = run["tool"]["driver"]["rules"]
     assert all(rules[r["ruleIndex"]]["id"] == r["ruleId"] for r in run["results"])
@@ -89,9 +81,7 @@ def test_no_secret_reaches_the_log(tmp_path: Path) -> None:
 
 def fingerprints(folder: Path) -> dict[str, str]:
     run = sarif(folder, "app.mail.yaml")["runs"][0]
-    return {
-        r["ruleId"]: r["partialFingerprints"]["mailcheck/v1"] for r in run["results"]
-    }
+    return {r["ruleId"]: r["partialFingerprints"]["mailcheck/v1"] for r in run["results"]}
 
 
 def test_fingerprints_survive_unrelated_lines_moving(tmp_path: Path) -> None:
@@ -135,7 +125,4 @@ def test_a_probe_report_renders_from_its_findings(tmp_path: Path, monkeypatch) -
     log = json.loads(render_probe(ProbeReport([finding])))
     run = log["runs"][0]
     assert run["automationDetails"]["id"] == "mailcheck/probe/"
-    assert (
-        run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        == "app.mail.yaml"
-    )
+    assert run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "app.mail.yaml"

@@ -39,13 +39,9 @@ def sarif_of(folder: Path, *paths: str) -> Path:
 
 def test_the_examples_pass_the_validator(tmp_path: Path) -> None:
     # mailcheck runs from the repository, as CI does, so paths are repository-relative
-    examples = sorted(
-        str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*.mail.yaml")
-    )
+    examples = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "examples").glob("*.mail.yaml"))
     out = tmp_path / "examples.sarif"
-    assert (
-        mailcheck(ROOT, "check", "--output", f"sarif:{out}", *examples).exit_code == 0
-    )
+    assert mailcheck(ROOT, "check", "--output", f"sarif:{out}", *examples).exit_code == 0
     verdict = validate(out)
     assert verdict.returncode == 0, verdict.stdout + verdict.stderr
 
@@ -54,12 +50,7 @@ def test_the_broken_examples_with_a_finding_for_every_rule_pass_the_validator(
     tmp_path: Path,
 ) -> None:
     out = tmp_path / "broken.sarif"
-    assert (
-        mailcheck(
-            ROOT, "check", "--output", f"sarif:{out}", "examples/broken"
-        ).exit_code
-        == 1
-    )
+    assert mailcheck(ROOT, "check", "--output", f"sarif:{out}", "examples/broken").exit_code == 1
     results = json.loads(out.read_text())["runs"][0]["results"]
     assert len({r["ruleId"] for r in results}) >= 20
     verdict = validate(out)
@@ -85,13 +76,7 @@ def test_the_validator_script_rejects_a_log_github_would_reject(tmp_path: Path) 
                 "results": [
                     {
                         "message": {"text": "m."},
-                        "locations": [
-                            {
-                                "physicalLocation": {
-                                    "artifactLocation": {"uri": "file:///abs/x.yaml"}
-                                }
-                            }
-                        ],
+                        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "file:///abs/x.yaml"}}}],
                     }
                 ],
             }
@@ -107,31 +92,21 @@ def test_the_validator_script_rejects_a_log_github_would_reject(tmp_path: Path) 
 def test_the_probe_report_passes_the_validator(tmp_path: Path) -> None:
     import socket
 
-    pytest.importorskip(
-        "mailcheck.probe.runner", reason="the probe is not in this tree yet"
-    )
-    with (
-        socket.socket() as probe_target
-    ):  # a loopback port that was free a moment ago: refused
+    pytest.importorskip("mailcheck.probe.runner", reason="the probe is not in this tree yet")
+    with socket.socket() as probe_target:  # a loopback port that was free a moment ago: refused
         probe_target.bind(("127.0.0.1", 0))
         port = probe_target.getsockname()[1]
-    profile = BAD.replace("smtp.example.com", "127.0.0.1").replace(
-        "port: 465", f"port: {port}"
-    )
+    profile = BAD.replace("smtp.example.com", "127.0.0.1").replace("port: 465", f"port: {port}")
     write(
         repo(tmp_path),
         "app.mail.yaml",
-        profile.replace(
-            "    tls: {verify: false}\n", "    tls: {server_name: localhost}\n"
-        ),
+        profile.replace("    tls: {verify: false}\n", "    tls: {server_name: localhost}\n"),
     )
     out = tmp_path / "probe.sarif"
     result = mailcheck(tmp_path, "probe", "app.mail.yaml", "--output", f"sarif:{out}")
     assert result.exit_code == 1, result.stdout + result.stderr
     run = json.loads(out.read_text())["runs"][0]
     assert run["automationDetails"]["id"] == "mailcheck/probe/"
-    assert "MC502" in {
-        r["ruleId"] for r in run["results"]
-    }  # connection refused, from the probe
+    assert "MC502" in {r["ruleId"] for r in run["results"]}  # connection refused, from the probe
     verdict = validate(out)
     assert verdict.returncode == 0, verdict.stdout + verdict.stderr

@@ -20,12 +20,8 @@ from mailcheck.commands.common import EXIT_FINDINGS, EXIT_OK, usage_error
     show_default=True,
     help="Markdown for a pull request comment, JSON for tools.",
 )
-@click.option(
-    "--fail-on-weakening", is_flag=True, help="Exit 1 when a change weakens security."
-)
-def diff(
-    base: str, head: str | None, format_name: str, fail_on_weakening: bool
-) -> int:
+@click.option("--fail-on-weakening", is_flag=True, help="Exit 1 when a change weakens security.")
+def diff(base: str, head: str | None, format_name: str, fail_on_weakening: bool) -> int:
     """Review profile changes from BASE to HEAD (default: the working tree).
 
     BASE and HEAD are git revisions (main, origin/main, HEAD~1, a tag), or two profile

@@ -23,12 +23,33 @@ PROGRESS_AFTER = 3  # show progress on a terminal when more profiles than this r
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--profile", "profiles", multiple=True, metavar="NAME", help="Probe only this profile (repeatable).")
 @click.option("--send-test", is_flag=True, help="Send a test message with SMTP profiles that set test.send_to.")
-@click.option("--concurrency", type=click.IntRange(1, 4096), default=DEFAULT_CONCURRENCY, show_default=True, help="Profiles probed at once.")
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 4096),
+    default=DEFAULT_CONCURRENCY,
+    show_default=True,
+    help="Profiles probed at once.",
+)
 @output_options("probe")
-@click.option("--allow-cleartext-auth", is_flag=True, help="Allow logins over unencrypted connections (security: none).")
-@click.option("--cert-warn-days", type=click.IntRange(0, 3650), default=14, show_default=True, help="Warn (MC510) when the certificate expires within this many days.")
-@click.option("--nameserver", metavar="HOST[:PORT]", help="Resolve host names with this DNS server only (an IP address).")
-@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False), help="Settings file (default: nearest .mailcheck.yaml or pyproject.toml).")
+@click.option(
+    "--allow-cleartext-auth", is_flag=True, help="Allow logins over unencrypted connections (security: none)."
+)
+@click.option(
+    "--cert-warn-days",
+    type=click.IntRange(0, 3650),
+    default=14,
+    show_default=True,
+    help="Warn (MC510) when the certificate expires within this many days.",
+)
+@click.option(
+    "--nameserver", metavar="HOST[:PORT]", help="Resolve host names with this DNS server only (an IP address)."
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="Settings file (default: nearest .mailcheck.yaml or pyproject.toml).",
+)
 def probe(
     paths: tuple[Path, ...],
     profiles: tuple[str, ...],
@@ -59,7 +80,10 @@ def probe(
     except (ValueError, OutputError) as err:
         return usage_error(str(err))
     options = ProbeOptions(
-        send_test=send_test, allow_cleartext_auth=allow_cleartext_auth, cert_warn_days=cert_warn_days, nameserver=resolver
+        send_test=send_test,
+        allow_cleartext_auth=allow_cleartext_auth,
+        cert_warn_days=cert_warn_days,
+        nameserver=resolver,
     )
     progress = _Progress(sys.stderr)
     try:

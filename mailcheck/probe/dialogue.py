@@ -24,7 +24,6 @@ from mailcheck.protocols import PROTOCOLS, Protocol
 from mailcheck.rules import mc506_starttls_not_offered as mc506
 from mailcheck.rules import mc517_protocol_error as mc517
 
-
 # RFC 4422, section 3.1: sasl-mech = 1*20mech-char, mech-char = UPPER-ALPHA / DIGIT / "-" / "_"
 _SASL_MECHANISM = re.compile(r"[A-Z0-9_-]{1,20}\Z")
 

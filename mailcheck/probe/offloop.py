@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -44,7 +44,7 @@ def in_thread(work: Callable[[], T], name: str) -> asyncio.Future[T]:
     return future
 
 
-def _retrieve(future: asyncio.Future) -> None:
+def _retrieve(future: asyncio.Future[Any]) -> None:
     """Mark an error as seen, so that a shared future whose waiters all gave up (their
     deadlines passed) does not log "exception was never retrieved"."""
     if not future.cancelled():

@@ -166,9 +166,7 @@ class ProbeReport:
         profile with a probe finding at `level` or above: at `error` (what `probe` asks) a
         profile that failed, at `warning` one with warnings too. Lint findings are `check`'s
         to judge: they fail the probe only by keeping a profile from being probed."""
-        return bool(self.not_probed) or any(
-            f.severity.rank >= level.rank for r in self.results for f in r.findings
-        )
+        return bool(self.not_probed) or any(f.severity.rank >= level.rank for r in self.results for f in r.findings)
 
     def excerpt(self, finding: Finding) -> Excerpt | None:
         return self.check.excerpt(finding)

@@ -14,6 +14,7 @@ from typing import Any
 from mailcheck.checker import FileResult, settle
 from mailcheck.config import Settings
 from mailcheck.findings import Finding
+from mailcheck.format import profiles_of
 from mailcheck.probe import DEFAULT_CONCURRENCY
 from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.outcome import Outcome
@@ -71,10 +72,12 @@ def select(files: list[FileResult], wanted: frozenset[str]) -> tuple[list[Target
     not_probed: list[NotProbed] = []
     seen: set[str] = set()
     for file in files:
-        profiles = file.document.data.get("profiles") if file.document is not None else None
-        if not isinstance(profiles, dict):
+        profiles = profiles_of(file.document.data) if file.document is not None else None
+        if profiles is None:
             if not wanted:
-                not_probed.append(NotProbed(file.file, None, "the file has no readable profiles (see the lint findings)"))
+                not_probed.append(
+                    NotProbed(file.file, None, "the file has no readable profiles (see the lint findings)")
+                )
             continue
         for name in profiles:
             if wanted and name not in wanted:

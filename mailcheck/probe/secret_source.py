@@ -46,7 +46,9 @@ async def resolve_secret(
         return _one_line(value, f"environment variable {ref.source}")
     if ref.kind == "file":
         try:
-            return await deadline.within(in_thread(lambda: _read_secret_file(base_dir / ref.source, ref.source), "secret"))
+            return await deadline.within(
+                in_thread(lambda: _read_secret_file(base_dir / ref.source, ref.source), "secret")
+            )
         except WireTimeout:
             raise SecretUnavailable(f"secret file {ref.source} could not be read within the timeout") from None
     if ref.kind == "foreign":

@@ -40,7 +40,7 @@ from mailcheck.probe.wire import (
     WireTimeout,
 )
 from mailcheck.profile import ProfileView
-from mailcheck.protocols import PROTOCOLS, Security
+from mailcheck.protocols import PROTOCOLS, Security, older_tls_version
 from mailcheck.rules import mc502_connection_refused as mc502
 from mailcheck.rules import mc503_connect_timeout as mc503
 from mailcheck.rules import mc504_tls_expected_plaintext_found as mc504
@@ -224,8 +224,12 @@ class Session:
                 raise await self._handshake_failure(err, verb) from None
             self.tls = tlsmod.facts(self.conn.tls)  # type: ignore[arg-type]
             step.detail = f"TLS {self.tls.version}, {self.tls.cipher}"
-            if self.lax_context is None and self.tls.version < self.tls_settings.min_version:  # the context forbids it; checked anyway
-                raise mc511.outcome(self.tls_settings.min_version, self.tls.version, f"negotiated TLS {self.tls.version}")
+            if self.lax_context is None and older_tls_version(
+                self.tls.version, self.tls_settings.min_version
+            ):  # the context forbids it; checked anyway
+                raise mc511.outcome(
+                    self.tls_settings.min_version, self.tls.version, f"negotiated TLS {self.tls.version}"
+                )
         if self.lax_context is None:
             await self._check_certificate()
 
@@ -285,7 +289,7 @@ class Session:
                 return await self._mode_outcome(sniffed, reason)
         best = await self._look_again(tlsmod.detection_context())
         minimum = self.tls_settings.min_version
-        if version_failure or (best is not None and best.version < minimum):
+        if version_failure or (best is not None and older_tls_version(best.version, minimum)):
             return mc511.outcome(minimum, best.version if best else None, reason)
         return mc517.handshake_failed("tls-handshake", reason)
 
@@ -322,7 +326,9 @@ class Session:
         """A second connection up to the TLS handshake with a laxer context, to learn what the
         server offers (the names its certificate is valid for, its best TLS version). It
         stops after the handshake: a second look never logs in."""
-        other = Session(self.profile, self.base_dir, self.options, self.deadline, context=context, contexts=self.contexts)
+        other = Session(
+            self.profile, self.base_dir, self.options, self.deadline, context=context, contexts=self.contexts
+        )
         try:
             await other._connect([self.address])
             await other._reach_tls()

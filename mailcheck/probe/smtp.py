@@ -137,8 +137,7 @@ def test_message(profile: str, sender: str, recipient: str) -> tuple[str, bytes]
     message["Date"] = formatdate()
     message["Message-ID"] = message_id
     message.set_content(
-        f"This message was sent by `mailcheck probe --send-test` to check the profile {profile}.\n"
-        "It needs no answer.\n"
+        f"This message was sent by `mailcheck probe --send-test` to check the profile {profile}.\nIt needs no answer.\n"
     )
     return message_id, message.as_bytes(policy=SMTP_POLICY)
 

@@ -19,6 +19,7 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from mailcheck.hosts import ascii_host
 from mailcheck.probe.localfile import FileRefused, read_regular_file
@@ -165,19 +166,12 @@ def _set_minimum(context: ssl.SSLContext, version: str) -> None:
 
 
 def version_name(protocol: str | None) -> str | None:
-    """"TLSv1.3" -> "1.3"."""
+    """ "TLSv1.3" -> "1.3"."""
     return _NAMES.get(protocol or "")
 
 
 def is_version_failure(err: BaseException) -> bool:
     return isinstance(err, ssl.SSLError) and getattr(err, "reason", None) in _VERSION_REASONS
-
-
-def is_plaintext_answer(err: BaseException) -> bool:
-    """The server's first bytes were not a TLS record: it spoke something else first."""
-    return isinstance(err, ssl.SSLError) and getattr(err, "reason", None) in {
-        "WRONG_VERSION_NUMBER", "PACKET_LENGTH_TOO_LONG", "RECORD_LAYER_FAILURE", "HTTP_REQUEST", "HTTPS_PROXY_REQUEST"
-    }
 
 
 def chain_outcome(err: ssl.SSLCertVerificationError, settings: TlsSettings) -> Outcome | None:
@@ -230,7 +224,7 @@ def facts(tls: ssl.SSLObject, now: float | None = None) -> TlsFacts:
     )
 
 
-def certificate(peer: dict | None, now: float) -> Certificate | None:
+def certificate(peer: dict[str, Any] | None, now: float) -> Certificate | None:
     if not peer or "notAfter" not in peer:
         return None
     expires = ssl.cert_time_to_seconds(peer["notAfter"])
@@ -243,5 +237,5 @@ def certificate(peer: dict | None, now: float) -> Certificate | None:
     )
 
 
-def _distinguished_name(rdns: tuple) -> str:
+def _distinguished_name(rdns: tuple[Any, ...]) -> str:
     return ", ".join(f"{key}={value}" for rdn in rdns for key, value in rdn)

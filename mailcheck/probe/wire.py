@@ -189,9 +189,7 @@ class _Buffered(asyncio.Protocol):
 class Connection:
     """One probe connection: lines in and out, TLS upgrade, and the credential gate."""
 
-    def __init__(
-        self, transport: asyncio.Transport, protocol: _Buffered, deadline: Deadline, redact: Redactor
-    ) -> None:
+    def __init__(self, transport: asyncio.Transport, protocol: _Buffered, deadline: Deadline, redact: Redactor) -> None:
         self._transport = transport
         self._protocol = protocol
         self.deadline = deadline
@@ -206,7 +204,7 @@ class Connection:
         protocol = _Buffered(MAX_LINE)
         loop = asyncio.get_running_loop()
         transport, _ = await deadline.within(loop.create_connection(lambda: protocol, address, port))
-        return cls(transport, protocol, deadline, redact)  # type: ignore[arg-type]
+        return cls(transport, protocol, deadline, redact)
 
     @property
     def encrypted(self) -> bool:
@@ -295,7 +293,7 @@ class Connection:
             self.broken = True
             raise
         assert transport is not None  # start_tls returns None only for a closing loop
-        self._transport = transport  # type: ignore[assignment]
+        self._transport = transport
         self._protocol.transport = transport
         self.tls = transport.get_extra_info("ssl_object")
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from mailcheck.findings import Finding, Severity
+from mailcheck.format import profiles_of
 from mailcheck.reporters.base import Reporter
 from mailcheck.reporters.text import format_finding
 
@@ -85,9 +86,8 @@ class _Suites:
 
 
 def _profile_names(result: FileResult) -> list[str]:
-    document = result.document
-    profiles = document.data.get("profiles") if document is not None and isinstance(document.data, dict) else None
-    return [str(name) for name in profiles] if isinstance(profiles, dict) else []
+    profiles = profiles_of(result.document.data) if result.document is not None else None
+    return [str(name) for name in profiles] if profiles is not None else []
 
 
 class JunitReporter(Reporter):

@@ -56,10 +56,7 @@ def markdown(review: Review) -> str:
     profile_lines = (
         [f"- added {_profile(k)} ({_added_note(review.weak_settings(k))})" for k in review.added]
         + [f"- removed {_profile(k)}" for k in review.removed]
-        + [
-            f"- renamed {_profile(r.before)} → {_profile(r.after)} ({_rename_note(r)})"
-            for r in review.renamed
-        ]
+        + [f"- renamed {_profile(r.before)} → {_profile(r.after)} ({_rename_note(r)})" for r in review.renamed]
     )
     if profile_lines:
         lines += ["**Profiles**", "", *profile_lines, ""]
@@ -86,11 +83,7 @@ def _headline(summary: dict[str, int]) -> str:
     if not any(summary.values()):
         return "No profile changes."
     weak = summary["weakening"]
-    lead = (
-        f"**{weak} weakening change{'s' if weak != 1 else ''}**"
-        if weak
-        else "No weakening change"
-    )
+    lead = f"**{weak} weakening change{'s' if weak != 1 else ''}**" if weak else "No weakening change"
     rest = (
         f"{summary['strengthening']} strengthening, {summary['neutral']} neutral; "
         f"profiles: {summary['added']} added, {summary['removed']} removed, {summary['renamed']} renamed; "
@@ -156,8 +149,10 @@ def _code(text: str, *, in_table: bool = False) -> str:
         shown = shown.replace("|", "\\|")
     longest = max((len(run) for run in _BACKTICK_RUN.findall(shown)), default=0)
     fence = "`" * (longest + 1)
-    padded = shown.startswith("`") or shown.endswith("`") or (
-        shown.startswith(" ") and shown.endswith(" ") and shown.strip(" ") != ""
+    padded = (
+        shown.startswith("`")
+        or shown.endswith("`")
+        or (shown.startswith(" ") and shown.endswith(" ") and shown.strip(" ") != "")
     )
     pad = " " if padded else ""
     return f"{fence}{pad}{shown}{pad}{fence}"

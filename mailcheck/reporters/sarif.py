@@ -76,9 +76,7 @@ def _driver(rules: list[Rule]) -> dict[str, object]:
 
 def _descriptor(rule: Rule) -> dict[str, object]:
     sections = rule.sections()
-    full = " ".join(
-        sections.get(s, "") for s in ("What it does", "Why is this bad?")
-    ).strip()
+    full = " ".join(sections.get(s, "") for s in ("What it does", "Why is this bad?")).strip()
     return {
         "id": rule.id,
         "name": rule.name,
@@ -112,9 +110,7 @@ def _result(
         "ruleIndex": rule_index,
         "level": LEVELS[finding.severity.value],
         "message": {"text": _sentence(f"{finding.message}. Fix: {finding.hint}")},
-        "locations": [
-            {"physicalLocation": {"artifactLocation": artifact, "region": region}}
-        ],
+        "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": region}}],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint},
         "properties": {"profile": finding.profile, "path": finding.path},
     }

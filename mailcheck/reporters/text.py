@@ -34,7 +34,9 @@ def format_finding(finding: Finding, source: Excerpt | None, *, color: bool) -> 
         gutter = str(finding.line)
         text = source.text.replace("\t", " ").rstrip()  # one column per character, as the caret counts
         lines.append(f"  {gutter} | {text}")
-        lines.append(f"  {' ' * len(gutter)} | {' ' * (source.caret - 1)}{_paint('^', '1;' + _COLORS[finding.severity.value], color)}")
+        lines.append(
+            f"  {' ' * len(gutter)} | {' ' * (source.caret - 1)}{_paint('^', '1;' + _COLORS[finding.severity.value], color)}"
+        )
     return "\n".join(lines)
 
 
@@ -89,7 +91,11 @@ def probe_label(result: ProbeResult) -> str:
 def probe_line(result: ProbeResult, width: int, *, color: bool) -> str:
     """One profile: status, name and file, where, mode, TLS, certificate, AUTH, login, time."""
     word, code = _STATUS[result.status]
-    fields = [_paint(word, "1;" + code, color), probe_label(result).ljust(width), f"{result.protocol} {visible(result.host)}:{result.port} {result.security}"]
+    fields = [
+        _paint(word, "1;" + code, color),
+        probe_label(result).ljust(width),
+        f"{result.protocol} {visible(result.host)}:{result.port} {result.security}",
+    ]
     if result.tls is not None:
         fields.append(f"TLS {result.tls.version}")
         if result.tls.certificate is not None:

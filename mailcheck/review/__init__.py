@@ -76,11 +76,7 @@ def run_review(base: str, head: str | None, *, cwd: Path) -> ReviewResult:
     else:
         top = toplevel(cwd)
         old = snapshot.from_revision(base, top, settings)
-        new = (
-            snapshot.from_revision(head, top, settings)
-            if head is not None
-            else snapshot.from_worktree(top, settings)
-        )
+        new = snapshot.from_revision(head, top, settings) if head is not None else snapshot.from_worktree(top, settings)
     redact = Redactor()
     old.add_secrets_to(redact)
     new.add_secrets_to(redact)

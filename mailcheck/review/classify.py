@@ -46,11 +46,7 @@ _ENCRYPTED = {"tls": 1, "starttls": 1, "none": 0}
 
 
 def _security(before: object, after: object, old: Side, new: Side) -> Verdict:
-    if (
-        before not in _ENCRYPTED
-        or after not in _ENCRYPTED
-        or _ENCRYPTED[str(before)] == _ENCRYPTED[str(after)]
-    ):
+    if before not in _ENCRYPTED or after not in _ENCRYPTED or _ENCRYPTED[str(before)] == _ENCRYPTED[str(after)]:
         return (
             (Effect.NEUTRAL, "both encrypt; the port must match the new mode")
             if {before, after} == {"tls", "starttls"}
@@ -63,11 +59,7 @@ def _security(before: object, after: object, old: Side, new: Side) -> Verdict:
             Effect.NEUTRAL,
             "no encryption, but the host is loopback: nothing crosses a network",
         )
-    carried = (
-        "mail and credentials"
-        if "auth.username" in new.settings or "auth.password" in new.settings
-        else "mail"
-    )
+    carried = "mail and credentials" if "auth.username" in new.settings or "auth.password" in new.settings else "mail"
     return Effect.WEAKENING, f"{carried} would travel in cleartext"
 
 
@@ -143,11 +135,7 @@ def _host(before: object, after: object, old: Side, new: Side) -> Verdict:
 
 
 def _port(before: object, after: object, old: Side, new: Side) -> Verdict:
-    if (
-        old.value("security") != new.value("security")
-        or not isinstance(before, int)
-        or not isinstance(after, int)
-    ):
+    if old.value("security") != new.value("security") or not isinstance(before, int) or not isinstance(after, int):
         return NEUTRAL  # a security change carries the effect; the port follows it
     was, now = well_known(before), well_known(after)
     if was is not None and now is not None and was.implicit_tls != now.implicit_tls:
@@ -172,17 +160,13 @@ CLASSIFIERS: dict[str, Classifier] = {
 }
 
 
-def classify(
-    key: str, before: Setting | None, after: Setting | None, old: Side, new: Side
-) -> Verdict:
+def classify(key: str, before: Setting | None, after: Setting | None, old: Side, new: Side) -> Verdict:
     rule = CLASSIFIERS.get(key)
     if rule is None and any(s is not None and s.secret for s in (before, after)):
         rule = _secret  # `auth.pasword`, `smtp_password`: a secret under any key
     if rule is None:
         return NEUTRAL
-    return rule(
-        before.value if before else None, after.value if after else None, old, new
-    )
+    return rule(before.value if before else None, after.value if after else None, old, new)
 
 
 def registrable_domain(host: str) -> str:

@@ -22,21 +22,21 @@ from dataclasses import dataclass, field, replace
 
 from mailcheck.findings import Finding, sort_key
 from mailcheck.locations import identity
+from mailcheck.profile import common_default
 from mailcheck.review.classify import Effect, Side, classify
 from mailcheck.review.settings import Setting, flatten
 from mailcheck.review.snapshot import Snapshot
 
 ProfileKey = tuple[str, str]  # (file, profile name)
 _IGNORED_FOR_RENAME = ("description",)
-_SIMILAR = (
-    0.5  # share of settings two profiles must have in common to be one profile renamed
-)
+_SIMILAR = 0.5  # share of settings two profiles must have in common to be one profile renamed
 # What a new profile is compared with, setting by setting: the format's safe defaults, and
 # encryption (either mode). A secret is compared with "not set", so any inline one weakens.
 SAFE_BASELINE: dict[str, Setting] = {
     "security": Setting("tls", "tls"),
-    "tls.verify": Setting("true", True),
-    "tls.min_version": Setting("1.2", "1.2"),
+    # the format's own defaults, from the schema the models generate
+    "tls.verify": Setting(str(common_default(("tls", "verify"))).lower(), common_default(("tls", "verify"))),
+    "tls.min_version": Setting(common_default(("tls", "min_version")), common_default(("tls", "min_version"))),
 }
 
 
@@ -117,9 +117,7 @@ class Review:
             clean(self.head),
             added=[key(k) for k in self.added],
             removed=[key(k) for k in self.removed],
-            renamed=[
-                Rename(key(r.before), key(r.after), r.same_settings) for r in self.renamed
-            ],
+            renamed=[Rename(key(r.before), key(r.after), r.same_settings) for r in self.renamed],
             changes=[change(c) for c in self.changes],
             introduced=[finding(f) for f in self.introduced],
             fixed=[finding(f) for f in self.fixed],
@@ -150,20 +148,19 @@ def compare(base: Snapshot, head: Snapshot) -> Review:
     for key in (k for k in new if k in old):
         review.changes.extend(_changes(key, old[key], new[key]))
     for rename in review.renamed:
-        review.changes.extend(
-            _changes(rename.after, old[rename.before], new[rename.after])
-        )
+        review.changes.extend(_changes(rename.after, old[rename.before], new[rename.after]))
     for key in review.added:
         review.changes.extend(_introduced(key, new[key]))
-    review.changes.sort(
-        key=lambda c: (list(Effect).index(c.effect), c.file, c.profile, c.setting)
-    )
+    review.changes.sort(key=lambda c: (list(Effect).index(c.effect), c.file, c.profile, c.setting))
     review.introduced, review.fixed = _finding_changes(base, head, renamed_from)
     return review
 
 
 def _renames(
-    removed: list[ProfileKey], added: list[ProfileKey], old: dict, new: dict
+    removed: list[ProfileKey],
+    added: list[ProfileKey],
+    old: dict[ProfileKey, dict[str, Setting]],
+    new: dict[ProfileKey, dict[str, Setting]],
 ) -> list[Rename]:
     """Exact matches first, then the most similar profile of the same protocol, if similar enough."""
     renames: list[Rename] = []
@@ -171,11 +168,7 @@ def _renames(
     for exact in (True, False):
         for before in list(gone):
             scored = [(_similarity(old[before], new[a]), a) for a in candidates]
-            wanted = [
-                (score, a)
-                for score, a in scored
-                if (score == 1.0 if exact else score >= _SIMILAR)
-            ]
+            wanted = [(score, a) for score, a in scored if (score == 1.0 if exact else score >= _SIMILAR)]
             if wanted:
                 score, after = max(wanted, key=lambda pair: pair[0])
                 renames.append(Rename(before, after, same_settings=score == 1.0))
@@ -194,26 +187,16 @@ def _similarity(a: dict[str, Setting], b: dict[str, Setting]) -> float:
     if x.get("protocol") != y.get("protocol"):
         return 0.0
     keys = set(x) | set(y)
-    return (
-        sum(1 for k in keys if k in x and k in y and x[k] == y[k]) / len(keys)
-        if keys
-        else 1.0
-    )
+    return sum(1 for k in keys if k in x and k in y and x[k] == y[k]) / len(keys) if keys else 1.0
 
 
-def _changes(
-    key: ProfileKey, before: dict[str, Setting], after: dict[str, Setting]
-) -> Iterable[Change]:
+def _changes(key: ProfileKey, before: dict[str, Setting], after: dict[str, Setting]) -> Iterable[Change]:
     old, new = Side(before), Side(after)
     had_auth, has_auth = _has_auth(before), _has_auth(after)
     if had_auth != has_auth:
         # one change for the whole block: "auth removed" says more than five removed fields
-        effect, reason = classify(
-            "auth", _presence(had_auth), _presence(has_auth), old, new
-        )
-        yield Change(
-            *key, "auth", _shown_auth(before), _shown_auth(after), effect, reason
-        )
+        effect, reason = classify("auth", _presence(had_auth), _presence(has_auth), old, new)
+        yield Change(*key, "auth", _shown_auth(before), _shown_auth(after), effect, reason)
     for name in sorted(set(before) | set(after)):
         if had_auth != has_auth and name.startswith("auth."):
             continue
@@ -249,11 +232,7 @@ def _introduced(key: ProfileKey, settings: dict[str, Setting]) -> Iterable[Chang
 
 
 def _has_auth(settings: dict[str, Setting]) -> bool:
-    return any(
-        k == "auth" or k.startswith("auth.")
-        for k in settings
-        if not settings[k].default
-    )
+    return any(k == "auth" or k.startswith("auth.") for k in settings if not settings[k].default)
 
 
 def _presence(present: bool) -> Setting | None:
@@ -270,20 +249,12 @@ def _shown_auth(settings: dict[str, Setting]) -> str | None:
 def _finding_changes(
     base: Snapshot, head: Snapshot, renamed: dict[ProfileKey, ProfileKey]
 ) -> tuple[list[Finding], list[Finding]]:
-    def keyed(
-        snapshot: Snapshot, mapping: dict[ProfileKey, ProfileKey]
-    ) -> list[tuple[tuple[str, ...], Finding]]:
+    def keyed(snapshot: Snapshot, mapping: dict[ProfileKey, ProfileKey]) -> list[tuple[tuple[str, ...], Finding]]:
         pairs = []
         for file, result in snapshot.files.items():
             for finding in result.findings:
-                target_file, target = mapping.get(
-                    (file, finding.profile or ""), (file, finding.profile)
-                )
-                moved = (
-                    _renamed_finding(finding, target)
-                    if target != finding.profile
-                    else finding
-                )
+                target_file, target = mapping.get((file, finding.profile or ""), (file, finding.profile))
+                moved = _renamed_finding(finding, target) if target != finding.profile else finding
                 pairs.append((identity(moved, target_file), finding))
         return pairs
 
@@ -294,11 +265,7 @@ def _finding_changes(
 
 def _renamed_finding(finding: Finding, name: str | None) -> Finding:
     prefix = f"profiles.{finding.profile}"
-    path = (
-        f"profiles.{name}{finding.path[len(prefix) :]}"
-        if finding.path.startswith(prefix)
-        else finding.path
-    )
+    path = f"profiles.{name}{finding.path[len(prefix) :]}" if finding.path.startswith(prefix) else finding.path
     return replace(finding, profile=name, path=path)
 
 

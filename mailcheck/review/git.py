@@ -19,18 +19,12 @@ class ReviewError(Exception):
 
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes:
     try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False
-        )
+        done = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, check=False)
     except FileNotFoundError:
-        raise ReviewError(
-            "git is not installed; compare two files instead: mailcheck diff OLD NEW"
-        ) from None
+        raise ReviewError("git is not installed; compare two files instead: mailcheck diff OLD NEW") from None
     if done.returncode != 0:
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise ReviewError(
-            f"git {args[0]} failed: {reason[-1] if reason else 'exit code ' + str(done.returncode)}"
-        )
+        raise ReviewError(f"git {args[0]} failed: {reason[-1] if reason else 'exit code ' + str(done.returncode)}")
     return done.stdout
 
 
@@ -63,18 +57,11 @@ def resolve(revision: str, top: Path) -> str:
             .strip()
         )
     except ReviewError:
-        raise ReviewError(
-            f"unknown revision {revision!r}: not a commit, branch or tag in {top}"
-        ) from None
+        raise ReviewError(f"unknown revision {revision!r}: not a commit, branch or tag in {top}") from None
 
 
 def _profiles(paths: list[str]) -> list[str]:
-    return sorted(
-        p
-        for p in paths
-        if is_profile_file(p)
-        and not SKIPPED_DIRS.intersection(PurePosixPath(p).parts[:-1])
-    )
+    return sorted(p for p in paths if is_profile_file(p) and not SKIPPED_DIRS.intersection(PurePosixPath(p).parts[:-1]))
 
 
 def tree_blobs(commit: str, top: Path) -> dict[str, str]:

@@ -62,7 +62,7 @@ def _canonical(value: Any) -> object:
     return (type(value).__name__, repr(value))
 
 
-def flatten(profile: dict) -> dict[str, Setting]:
+def flatten(profile: dict[str, Any]) -> dict[str, Setting]:
     """Dotted key -> Setting for every value the profile writes, plus the defaults it gets."""
     settings: dict[str, Setting] = {}
     _walk(profile, (), settings)
@@ -107,9 +107,9 @@ def _defaults(profile: dict[str, Any]) -> dict[tuple[str, ...], Setting]:
     ones the linter and the probe read (profile.ProfileView, from the models' schema)."""
     from mailcheck.profile import ProfileView
 
-    if profile.get("protocol") not in {p.value for p in Protocol} or profile.get(
-        "security"
-    ) not in {s.value for s in Security}:
+    if profile.get("protocol") not in {p.value for p in Protocol} or profile.get("security") not in {
+        s.value for s in Security
+    }:
         return {}
     try:
         values = ProfileView("", profile).defaults()
@@ -119,7 +119,4 @@ def _defaults(profile: dict[str, Any]) -> dict[tuple[str, ...], Setting]:
         KeyError,
     ):  # a structurally broken profile: its findings say why
         return {}
-    return {
-        keys: Setting(_show(value), value, default=True)
-        for keys, value in values.items()
-    }
+    return {keys: Setting(_show(value), value, default=True) for keys, value in values.items()}

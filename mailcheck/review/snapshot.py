@@ -16,6 +16,7 @@ from typing import Any
 
 from mailcheck.checker import FileResult, check_file
 from mailcheck.config import Settings
+from mailcheck.format import profiles_of
 from mailcheck.loader import UnreadableDocument, read_document
 from mailcheck.review import git
 from mailcheck.secrets import Redactor
@@ -25,19 +26,15 @@ from mailcheck.text import display_path
 @dataclass
 class Snapshot:
     label: str  # how the side is named in the review: "main (1a2b3c4)", "working tree", a path
-    files: dict[str, FileResult] = field(
-        default_factory=dict
-    )  # by the path shown in the review
+    files: dict[str, FileResult] = field(default_factory=dict)  # by the path shown in the review
 
-    def profiles(self) -> Iterator[tuple[str, str, dict]]:
+    def profiles(self) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """(file, profile name, profile mapping) for every profile that is a mapping."""
         for file, result in self.files.items():
-            data = result.document.data if result.document is not None else None
-            profiles = data.get("profiles") if isinstance(data, dict) else None
-            if isinstance(profiles, dict):
-                for name, body in profiles.items():
-                    if isinstance(body, dict):
-                        yield file, str(name), body
+            profiles = profiles_of(result.document.data) if result.document is not None else None
+            for name, body in (profiles or {}).items():
+                if isinstance(body, dict):
+                    yield file, str(name), body
 
     def add_secrets_to(self, redactor: Redactor) -> None:
         """Teach `redactor` every secret value written in any of this side's files."""
@@ -63,9 +60,7 @@ def from_revision(revision: str, top: Path, settings: Settings) -> Snapshot:
     all_paths = list(objects)
     wanted = git.committed_profiles(all_paths)
     blobs = git.read_blobs({p: objects[p] for p in wanted}, top)
-    label = (
-        f"{revision} ({commit[:7]})" if not commit.startswith(revision) else commit[:7]
-    )
+    label = f"{revision} ({commit[:7]})" if not commit.startswith(revision) else commit[:7]
     with tempfile.TemporaryDirectory(prefix="mailcheck-review-") as scratch:
         root = Path(scratch)
         for path, content in blobs.items():
@@ -83,14 +78,10 @@ def _write_below(root: Path, path: str, content: bytes) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(content)
     except OSError as err:
-        raise git.ReviewError(
-            f"cannot copy {display_path(path)} out of git: {err.strerror or err}"
-        ) from None
+        raise git.ReviewError(f"cannot copy {display_path(path)} out of git: {err.strerror or err}") from None
 
 
-def _stand_in_ca_files(
-    root: Path, profile_paths: list[str], committed: set[str]
-) -> None:
+def _stand_in_ca_files(root: Path, profile_paths: list[str], committed: set[str]) -> None:
     for path in profile_paths:
         for ca_file in _ca_files(root / path):
             target = PurePosixPath(path).parent / ca_file
@@ -108,16 +99,11 @@ def _ca_files(path: Path) -> list[str]:
         data: Any = read_document(path).data
     except UnreadableDocument:
         return []
-    profiles = data.get("profiles") if isinstance(data, dict) else None
     found = []
-    for body in (profiles or {}).values() if isinstance(profiles, dict) else ():
+    for body in (profiles_of(data) or {}).values():
         tls = body.get("tls") if isinstance(body, dict) else None
         ca_file = tls.get("ca_file") if isinstance(tls, dict) else None
-        if (
-            isinstance(ca_file, str)
-            and ca_file
-            and not PurePosixPath(ca_file).is_absolute()
-        ):
+        if isinstance(ca_file, str) and ca_file and not PurePosixPath(ca_file).is_absolute():
             found.append(ca_file)
     return found
 

@@ -1,4 +1,4 @@
-'''The file cannot be read as one UTF-8 YAML mapping.
+"""The file cannot be read as one UTF-8 YAML mapping.
 
 ## What it does
 Reports a file that is not UTF-8 text, is not valid YAML (tabs used for indentation, an
@@ -16,7 +16,7 @@ the pre-commit hook or exhausting memory; tags are refused because they can run 
 ```yaml
 version: 1
 profiles:
-	outgoing:            # a tab: YAML indents with spaces only
+\toutgoing:            # a tab: YAML indents with spaces only
     protocol: smtp
 ```
 
@@ -30,7 +30,7 @@ profiles:
 
 ## References
 - YAML 1.2.2, sections 6.1 (indentation) and 9 (documents)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''A mapping repeats a key.
+"""A mapping repeats a key.
 
 ## What it does
 Reports the second (and any later) occurrence of a key in one mapping, profile names
@@ -28,7 +28,7 @@ profiles:
     port: 587
     security: starttls
 ```
-'''
+"""
 
 from __future__ import annotations
 

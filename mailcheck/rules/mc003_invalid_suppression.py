@@ -1,4 +1,4 @@
-'''A suppression comment names an unknown rule or is not a valid directive.
+"""A suppression comment names an unknown rule or is not a valid directive.
 
 ## What it does
 Warns about a `# mailcheck:` comment that cannot do what it was written for: a rule that
@@ -36,7 +36,7 @@ profiles:
 
 ## References
 - ruff, error suppression (invalid `# noqa` directives are reported): <https://docs.astral.sh/ruff/linter/#error-suppression>
-'''
+"""
 
 from __future__ import annotations
 

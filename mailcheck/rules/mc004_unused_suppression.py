@@ -1,4 +1,4 @@
-'''A suppression comment suppresses nothing in this run.
+"""A suppression comment suppresses nothing in this run.
 
 ## What it does
 Notes each rule named in a `# mailcheck: disable-line`, `disable-next-line` or
@@ -40,7 +40,7 @@ profiles:
 
 ## References
 - ruff, RUF100 unused-noqa: <https://docs.astral.sh/ruff/rules/unused-noqa/>
-'''
+"""
 
 from __future__ import annotations
 

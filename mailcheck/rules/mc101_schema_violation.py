@@ -1,4 +1,4 @@
-'''A value does not fit the profile format.
+"""A value does not fit the profile format.
 
 ## What it does
 Reports a missing required field (`protocol`, `host`, `security`, `from.address`, ...), a
@@ -36,7 +36,7 @@ profiles:
     security: starttls
     tls: {verify: true, min_version: "1.2"}
 ```
-'''
+"""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def _broken_secret(context: DocumentContext, field: SecretField) -> Problem:
     elif field.shape == "empty-mapping":
         message, hint = neither_reference(name), secret_reference_hint(key, rotate=False)
     else:
-        message = f"{name}: expected {{env: NAME}}, {{file: PATH}} or a \"${{NAME}}\" string (the value is not shown)"
+        message = f'{name}: expected {{env: NAME}}, {{file: PATH}} or a "${{NAME}}" string (the value is not shown)'
         hint = secret_reference_hint(key, rotate=may_hold_secret(field.value))
     return located(context.document.locate(field.path), field.path, message, hint)
 

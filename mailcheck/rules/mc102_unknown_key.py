@@ -1,4 +1,4 @@
-'''A key the profile format does not have.
+"""A key the profile format does not have.
 
 ## What it does
 Reports a key that is not part of the format at that place: a typo (`secuirty`), a setting
@@ -34,7 +34,7 @@ profiles:
       username: app@example.com
       password: {env: SMTP_PASSWORD}
 ```
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''`version` is missing or is not 1.
+"""`version` is missing or is not 1.
 
 ## What it does
 Reports a profile file without `version: 1`, or with another version.
@@ -20,7 +20,7 @@ version: 1
 profiles:
   outgoing: {protocol: smtp, host: smtp.example.com, security: starttls}
 ```
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''A protocol's own well-known port is used with the other security mode.
+"""A protocol's own well-known port is used with the other security mode.
 
 ## What it does
 Checks `security` against the port's standard mode: SMTP 465, IMAP 993 and POP3 995 speak
@@ -32,7 +32,7 @@ outgoing:
 ## References
 - RFC 8314, section 3 (implicit TLS on 465, 993, 995)
 - RFC 6409 (submission on 587), RFC 3207 (SMTP STARTTLS), RFC 2595 (IMAP and POP3 STARTTLS)
-'''
+"""
 
 from __future__ import annotations
 
@@ -58,5 +58,9 @@ def check(ctx: ProfileContext) -> Iterator[Problem]:
         f"{profile.protocol.value} port {profile.port} ({known.name}) speaks {speaks}, "
         f"but security is {profile.security.value}",
         f"set security: {right_mode.value}, or keep security: {profile.security.value} and use port {other_port}"
-        + (" (expect [SSL: WRONG_VERSION_NUMBER] as it is)" if profile.security is Security.TLS else " (expect a hang as it is)"),
+        + (
+            " (expect [SSL: WRONG_VERSION_NUMBER] as it is)"
+            if profile.security is Security.TLS
+            else " (expect a hang as it is)"
+        ),
     )

@@ -1,4 +1,4 @@
-'''The port is another mail protocol's well-known port.
+"""The port is another mail protocol's well-known port.
 
 ## What it does
 Reports a profile whose port belongs to another mail protocol: IMAP on 587, POP3 on 993,
@@ -29,7 +29,7 @@ inbox:
 
 ## References
 - RFC 8314, RFC 6409: the ports of SMTP submission, IMAP and POP3
-'''
+"""
 
 from __future__ import annotations
 

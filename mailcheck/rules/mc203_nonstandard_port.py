@@ -1,4 +1,4 @@
-'''The port is not a standard port of the protocol, so its mode cannot be checked offline.
+"""The port is not a standard port of the protocol, so its mode cannot be checked offline.
 
 ## What it does
 Notes a port outside the protocol's well-known set (for SMTP 25, 465, 587; IMAP 143, 993;
@@ -28,7 +28,7 @@ outgoing:
   port: 587
   security: starttls
 ```
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''Credentials would be sent without encryption.
+"""Credentials would be sent without encryption.
 
 ## What it does
 Reports a profile with `auth` and `security: none`, unless the host is loopback
@@ -32,7 +32,7 @@ outgoing:
 ## References
 - RFC 8314, section 3 (use TLS for all mail access and submission)
 - RFC 3207, section 4.1; RFC 2595, section 3.1
-'''
+"""
 
 from __future__ import annotations
 

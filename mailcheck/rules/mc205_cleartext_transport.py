@@ -1,4 +1,4 @@
-'''Mail would travel unencrypted to a server on the network.
+"""Mail would travel unencrypted to a server on the network.
 
 ## What it does
 Warns about `security: none` without authentication on a host that is not loopback. It
@@ -37,7 +37,7 @@ relay:
 
 ## References
 - RFC 3207 (SMTP STARTTLS), RFC 8314
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''Certificate verification is turned off.
+"""Certificate verification is turned off.
 
 ## What it does
 Warns about `tls.verify: false`.
@@ -29,7 +29,7 @@ outgoing:
 
 ## References
 - RFC 8314, section 4.1 (certificate verification for mail clients); RFC 6125
-'''
+"""
 
 from __future__ import annotations
 

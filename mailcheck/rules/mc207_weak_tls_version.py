@@ -1,4 +1,4 @@
-'''The minimum TLS version is below 1.2.
+"""The minimum TLS version is below 1.2.
 
 ## What it does
 Warns about `tls.min_version: "1.0"` or `"1.1"`.
@@ -28,7 +28,7 @@ outgoing:
 
 ## References
 - RFC 8996 (deprecating TLS 1.0 and 1.1), RFC 8997 (the same for mail)
-'''
+"""
 
 from __future__ import annotations
 

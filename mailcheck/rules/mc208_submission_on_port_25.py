@@ -1,4 +1,4 @@
-'''An authenticated SMTP profile submits on port 25.
+"""An authenticated SMTP profile submits on port 25.
 
 ## What it does
 Warns about an smtp profile with `auth` on port 25.
@@ -30,7 +30,7 @@ outgoing:
 
 ## References
 - RFC 6409 (message submission on 587), RFC 8314 section 3.3 (465)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The host is not a DNS name or an IP address.
+"""The host is not a DNS name or an IP address.
 
 ## What it does
 Reports a `host` (or `tls.server_name`) with a URL scheme (`smtp://`), a port
@@ -30,7 +30,7 @@ outgoing:
 
 ## References
 - RFC 1123 section 2.1 (host names), RFC 5890 (internationalized names)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''`tls` settings are given on a profile that does not use TLS.
+"""`tls` settings are given on a profile that does not use TLS.
 
 ## What it does
 Warns about a `tls` block on a profile with `security: none`.
@@ -25,7 +25,7 @@ inbox:
   security: starttls
   tls: {ca_file: certs/ca.pem}
 ```
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The host is an IP address and no certificate name is given.
+"""The host is an IP address and no certificate name is given.
 
 ## What it does
 Warns about a profile whose `host` is an IP address, that uses TLS with verification on,
@@ -26,7 +26,7 @@ outgoing:
   security: starttls
   tls: {server_name: smtp.example.com}
 ```
-'''
+"""
 
 from __future__ import annotations
 

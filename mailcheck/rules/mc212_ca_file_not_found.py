@@ -1,4 +1,4 @@
-'''`tls.ca_file` does not exist.
+"""`tls.ca_file` does not exist.
 
 ## What it does
 Warns when `tls.ca_file` is a relative path that does not exist next to the profile file
@@ -18,7 +18,7 @@ tls: {ca_file: cert/internal-ca.pem}   # the folder is certs/
 ```yaml
 tls: {ca_file: certs/internal-ca.pem}
 ```
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-r'''A host, login, address or name holds a control character.
+r"""A host, login, address or name holds a control character.
 
 ## What it does
 Reports a carriage return, line feed, NUL, ESC, tab or any other C0 or C1 control
@@ -29,7 +29,7 @@ auth:
 ## References
 - RFC 5321, section 2.3.8 (lines end with CRLF, and only there)
 - RFC 1939, section 3; RFC 9051, section 4.3 (quoted strings carry no CR or LF)
-'''
+"""
 
 from __future__ import annotations
 
@@ -39,7 +39,14 @@ from collections.abc import Iterator
 from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC213", "control-character", Severity.ERROR, __doc__, blocks_probe=True)
-FIELDS = (("host",), ("tls", "server_name"), ("auth", "username"), ("from", "address"), ("from", "name"), ("test", "send_to"))
+FIELDS = (
+    ("host",),
+    ("tls", "server_name"),
+    ("auth", "username"),
+    ("from", "address"),
+    ("from", "name"),
+    ("test", "send_to"),
+)
 _NAMES = {
     "\r": "a carriage return", "\n": "a line feed", "\0": "a NUL", "\x1b": "an ESC", "\t": "a tab",
     "\x7f": "a DEL", "\x85": "a next-line (NEL)", "\u2028": "a line separator", "\u2029": "a paragraph separator",

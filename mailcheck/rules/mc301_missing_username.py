@@ -1,4 +1,4 @@
-'''`auth` has no username.
+"""`auth` has no username.
 
 ## What it does
 Reports an `auth` block without `username`, or with an empty one.
@@ -20,7 +20,7 @@ auth:
   username: app@example.com
   password: {env: SMTP_PASSWORD}
 ```
-'''
+"""
 
 from __future__ import annotations
 

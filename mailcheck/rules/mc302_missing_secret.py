@@ -1,4 +1,4 @@
-'''`auth` has no password (or, for xoauth2, no token).
+"""`auth` has no password (or, for xoauth2, no token).
 
 ## What it does
 Reports an `auth` block without the secret its mechanism needs: `password` for plain,
@@ -23,7 +23,7 @@ auth:
   mechanism: xoauth2
   token: {env: APP_OAUTH_TOKEN}
 ```
-'''
+"""
 
 from __future__ import annotations
 

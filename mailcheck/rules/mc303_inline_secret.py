@@ -1,4 +1,4 @@
-'''A password or token is written in the file.
+"""A password or token is written in the file.
 
 ## What it does
 Reports `auth.password` or `auth.token` given as a literal value instead of a reference:
@@ -36,7 +36,7 @@ auth:
 - POSIX.1-2017, Shell Command Language, 2.6.2 Parameter Expansion (`${parameter:-word}`
   uses `word` when the variable is unset or empty):
   https://pubs.opengroup.org/onlinepubs/9699919799/utilities/V3_chap02.html#tag_18_06_02
-'''
+"""
 
 from __future__ import annotations
 

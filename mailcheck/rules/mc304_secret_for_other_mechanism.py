@@ -1,4 +1,4 @@
-'''A secret is set that the chosen mechanism does not use.
+"""A secret is set that the chosen mechanism does not use.
 
 ## What it does
 Reports `auth.token` with a mechanism other than xoauth2, and `auth.password` with
@@ -23,7 +23,7 @@ auth:
   mechanism: xoauth2
   token: {env: APP_OAUTH_TOKEN}
 ```
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''A password or token is another tool's reference, which mailcheck cannot resolve.
+"""A password or token is another tool's reference, which mailcheck cannot resolve.
 
 ## What it does
 Reports `auth.password` or `auth.token` written as a reference in another tool's syntax.
@@ -72,7 +72,7 @@ auth:
 - AWS Secrets Manager secret ARNs (pattern `arn:(aws|aws-us-gov):secretsmanager:[A-Za-z0-9-]{1,64}:[0-9]{12}:secret:...`):
   https://docs.aws.amazon.com/bedrock-agentcore-control/latest/APIReference/API_Secret.html; an ARN
   as an environment value, resolved by secrets-init: https://github.com/doitintl/kube-secrets-init
-'''
+"""
 
 # A rule of its own rather than a second MC303 message: the finding is not a leak (nothing to
 # rotate, a different fix), and a team that renders templates before use can disable MC305 for

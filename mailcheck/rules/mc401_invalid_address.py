@@ -1,4 +1,4 @@
-'''An e-mail address is not valid.
+"""An e-mail address is not valid.
 
 ## What it does
 Checks `from.address` and `test.send_to` with a real address validator (email-validator,
@@ -43,7 +43,7 @@ from:
   (`.local`); RFC 8375 (`home.arpa`); RFC 3696 section 2 (no all-numeric top-level domain)
 - email-validator (syntax; its special-use list is applied by mailcheck's own policy):
   https://pypi.org/project/email-validator/
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''An SMTP profile has no sender address.
+"""An SMTP profile has no sender address.
 
 ## What it does
 Reports an smtp profile without `from.address` whose username is not an e-mail address
@@ -29,7 +29,7 @@ outgoing:
   auth: {username: apikey, password: {env: SENDGRID_API_KEY}}
   from: {address: notifications@example.com, name: Example}
 ```
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The host does not resolve to an address.
+"""The host does not resolve to an address.
 
 ## What it does
 `mailcheck probe` resolves `host` before it connects (IP literals need no lookup) and
@@ -32,7 +32,7 @@ outgoing:
 ## References
 - RFC 1034 and RFC 1035 (the Domain Name System)
 - `dig smtp.example.com A` and `dig smtp.example.com AAAA` show what the resolver sees
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''Nothing accepts connections on the profile's port.
+"""Nothing accepts connections on the profile's port.
 
 ## What it does
 `mailcheck probe` opens a TCP connection to `host` and `port` and reports an immediate
@@ -31,7 +31,7 @@ incoming:
 ## References
 - RFC 8314, section 3.3 (ports 465, 993 and 995)
 - RFC 6409 (submission on port 587)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''No TCP answer from the server within the timeout.
+"""No TCP answer from the server within the timeout.
 
 ## What it does
 `mailcheck probe` reports a connection attempt that gets neither an acceptance nor a
@@ -31,7 +31,7 @@ outgoing:
 ## References
 - RFC 9293 (TCP connection establishment)
 - RFC 6409, section 3.1 (use the submission port 587, not 25, for sending)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The profile expects implicit TLS, but the port speaks plaintext first.
+"""The profile expects implicit TLS, but the port speaks plaintext first.
 
 ## What it does
 With `security: tls`, `mailcheck probe` starts a TLS handshake as soon as the connection
@@ -36,7 +36,7 @@ outgoing:
 ## References
 - RFC 8314, section 3 (implicit TLS)
 - RFC 3207 (SMTP STARTTLS), RFC 2595 (IMAP and POP3 STARTTLS)
-'''
+"""
 
 from __future__ import annotations
 
@@ -65,7 +65,9 @@ def outcome(port: int, speaks: str, sample: str, protocol: Protocol, starttls: b
 
 def _hint(port: int, speaks: str, protocol: Protocol, starttls: bool | None) -> str:
     info = PROTOCOLS[protocol]
-    implicit = f"the server's implicit-TLS port ({info.default_ports[Security.TLS]} for {info.title}) with security: tls"
+    implicit = (
+        f"the server's implicit-TLS port ({info.default_ports[Security.TLS]} for {info.title}) with security: tls"
+    )
     if starttls:
         return f"port {port} answered with {speaks}: set security: starttls"
     if starttls is None:

@@ -1,4 +1,4 @@
-'''The profile expects a plaintext greeting, but the port speaks implicit TLS.
+"""The profile expects a plaintext greeting, but the port speaks implicit TLS.
 
 ## What it does
 With `security: starttls` or `none`, `mailcheck probe` waits for the server's plaintext
@@ -31,7 +31,7 @@ outgoing:
 
 ## References
 - RFC 8314, section 3.3 (ports 465, 993 and 995 speak implicit TLS)
-'''
+"""
 
 from __future__ import annotations
 

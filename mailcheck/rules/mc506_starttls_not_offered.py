@@ -1,4 +1,4 @@
-'''The server does not offer STARTTLS, or refuses it.
+"""The server does not offer STARTTLS, or refuses it.
 
 ## What it does
 With `security: starttls`, `mailcheck probe` reads the server's capabilities (SMTP EHLO,
@@ -32,7 +32,7 @@ outgoing:
 ## References
 - RFC 3207 (SMTP STARTTLS), RFC 2595 (IMAP STARTTLS and POP3 STLS)
 - RFC 8314, section 3 (prefer implicit TLS)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The server's certificate chain does not verify.
+"""The server's certificate chain does not verify.
 
 ## What it does
 `mailcheck probe` verifies the certificate chain the server presents against the system's
@@ -34,7 +34,7 @@ incoming:
 ## References
 - RFC 5280, section 6 (certification path validation)
 - RFC 7817 (TLS server identity checks for mail protocols)
-'''
+"""
 
 from __future__ import annotations
 

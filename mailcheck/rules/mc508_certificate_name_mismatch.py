@@ -1,4 +1,4 @@
-'''The server's certificate is not valid for the name the profile connects to.
+"""The server's certificate is not valid for the name the profile connects to.
 
 ## What it does
 `mailcheck probe` checks the certificate against `tls.server_name`, or `host` when that
@@ -32,7 +32,7 @@ outgoing:
 ## References
 - RFC 6125 and RFC 9525 (service identity in certificates)
 - RFC 7817 (TLS server identity checks for mail protocols)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The server's certificate has expired, or is not valid yet.
+"""The server's certificate has expired, or is not valid yet.
 
 ## What it does
 `mailcheck probe` reports the OpenSSL verify errors 10 (certificate has expired) and
@@ -28,7 +28,7 @@ incoming:
 
 ## References
 - RFC 5280, section 4.1.2.5 (validity period)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The server's certificate is valid, but expires soon.
+"""The server's certificate is valid, but expires soon.
 
 ## What it does
 After a verified handshake, `mailcheck probe` reads the certificate's `notAfter` date and
@@ -29,7 +29,7 @@ outgoing:
 ## References
 - RFC 5280, section 4.1.2.5 (validity period)
 - RFC 8555 (ACME, automated renewal)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The server cannot negotiate `tls.min_version` or better.
+"""The server cannot negotiate `tls.min_version` or better.
 
 ## What it does
 `mailcheck probe` sets the handshake's lowest TLS version to `tls.min_version` (default
@@ -34,7 +34,7 @@ incoming:
 ## References
 - RFC 8996 (deprecating TLS 1.0 and 1.1)
 - RFC 8446 (TLS 1.3), RFC 9325 (recommendations for TLS)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The profile has credentials, but the server offers no usable way to log in.
+"""The profile has credentials, but the server offers no usable way to log in.
 
 ## What it does
 After TLS, `mailcheck probe` reads the authentication the server offers: SMTP's EHLO
@@ -34,7 +34,7 @@ outgoing:
 ## References
 - RFC 4954 (SMTP AUTH), RFC 9051 section 6.2 (IMAP LOGINDISABLED, AUTHENTICATE)
 - RFC 5034 (POP3 SASL), RFC 2449 (POP3 CAPA)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The configured SASL mechanism is not among those the server offers.
+"""The configured SASL mechanism is not among those the server offers.
 
 ## What it does
 When `auth.mechanism` names a mechanism (`plain`, `login`, `cram-md5`, `xoauth2`),
@@ -30,7 +30,7 @@ outgoing:
 ## References
 - RFC 4422 (SASL), RFC 4616 (PLAIN), RFC 2195 (CRAM-MD5)
 - Google and Microsoft XOAUTH2 documentation
-'''
+"""
 
 from __future__ import annotations
 

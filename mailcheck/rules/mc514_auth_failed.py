@@ -1,4 +1,4 @@
-'''The server rejected the credentials.
+"""The server rejected the credentials.
 
 ## What it does
 `mailcheck probe` logs in with the profile's username and secret (only over a verified
@@ -32,7 +32,7 @@ outgoing:
 ## References
 - RFC 4954, section 6 (SMTP AUTH replies), RFC 5530 (IMAP response codes)
 - RFC 3206 (POP3 AUTH and SYS response codes)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The profile's password or token cannot be read, so login was skipped.
+"""The profile's password or token cannot be read, so login was skipped.
 
 ## What it does
 `mailcheck probe` resolves `auth.password` (or `auth.token`) when it is about to log in:
@@ -37,7 +37,7 @@ outgoing:
 
 ## References
 - The twelve-factor app, III (configuration in the environment)
-'''
+"""
 
 from __future__ import annotations
 

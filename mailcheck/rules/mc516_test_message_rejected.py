@@ -1,4 +1,4 @@
-'''The server refused the probe's test message.
+"""The server refused the probe's test message.
 
 ## What it does
 With `mailcheck probe --send-test`, an SMTP profile that sets `test.send_to` sends a
@@ -36,7 +36,7 @@ outgoing:
 ## References
 - RFC 5321, sections 3.3 and 4.2 (mail transactions and reply codes)
 - RFC 6409, section 6 (submission: sender checks)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''The server answered with something its protocol does not allow here.
+"""The server answered with something its protocol does not allow here.
 
 ## What it does
 `mailcheck probe` reads every reply with bounds on time, line length and line count,
@@ -37,7 +37,7 @@ incoming:
 - RFC 5321, section 3.1 and 4.2 (SMTP greeting and replies)
 - RFC 9051, section 7.1.5 (IMAP BYE), RFC 1939, section 3 (POP3 greeting)
 - RFC 3207, section 6 (no data between STARTTLS and the handshake)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''A step after the TCP connection ran past the profile's timeout.
+"""A step after the TCP connection ran past the profile's timeout.
 
 ## What it does
 The profile's `timeout` bounds the whole probe of the profile. When the server stops
@@ -31,7 +31,7 @@ outgoing:
 
 ## References
 - RFC 5321, section 4.5.3.2 (SMTP timeouts: 5 minutes for the greeting)
-'''
+"""
 
 from __future__ import annotations
 

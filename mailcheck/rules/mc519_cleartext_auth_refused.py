@@ -1,4 +1,4 @@
-'''The probe refused to send credentials over an unencrypted connection.
+"""The probe refused to send credentials over an unencrypted connection.
 
 ## What it does
 With `security: none` and `auth`, `mailcheck probe` stops before the login: the
@@ -33,7 +33,7 @@ outgoing:
 ## References
 - RFC 8314, section 3 (use TLS for all mail access and submission)
 - RFC 4954, section 4 (no PLAIN without a protected session)
-'''
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-'''A profile value would have put a line break into a protocol command, so it was not sent.
+"""A profile value would have put a line break into a protocol command, so it was not sent.
 
 ## What it does
 `mailcheck probe` builds its commands from profile values: POP3 `USER` and IMAP `LOGIN`
@@ -43,7 +43,7 @@ incoming:
 - RFC 5321, section 2.3.8 (lines end in CRLF; no bare CR or LF)
 - RFC 1939, section 3 and RFC 9051, section 4.3 (POP3 and IMAP command lines)
 - CPython bpo-43124 (smtplib refuses commands with CR or LF)
-'''
+"""
 
 from __future__ import annotations
 

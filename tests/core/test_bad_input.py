@@ -184,14 +184,20 @@ def test_any_file_name_works_in_every_format(invoke, tmp_path: Path, name: bytes
     result = invoke("check", ".", "--output", "sarif:out.sarif")
     assert result.exit_code == 1 and (tmp_path / "out.sarif").is_file()
     assert not list(tmp_path.glob(".*.tmp"))
-    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in __import__("json").loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]]
+    uris = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in __import__("json").loads((tmp_path / "out.sarif").read_text())["runs"][0]["results"]
+    ]
     from urllib.parse import unquote_to_bytes
 
     assert {unquote_to_bytes(u) for u in uris} == {name}  # the URI names the file's real bytes
 
 
 def test_control_characters_from_a_file_never_reach_the_terminal(invoke, write) -> None:
-    write("a.mail.yaml", 'version: 1\nprofiles:\n  "\\e[2J\\e[31mnice":\n    protocol: smtp\n    host: "h\\e]0;x\\a"\n    security: tls\n')
+    write(
+        "a.mail.yaml",
+        'version: 1\nprofiles:\n  "\\e[2J\\e[31mnice":\n    protocol: smtp\n    host: "h\\e]0;x\\a"\n    security: tls\n',
+    )
     result = invoke("check", "a.mail.yaml")
     assert result.exit_code == 1
     assert not any(c in result.stdout for c in "\x1b\x07")
@@ -202,7 +208,10 @@ def test_long_keys_cost_time_linear_in_their_length(invoke, write) -> None:
     # the misspelt-secret-key search is an edit distance: on a key of 280,000 letters that
     # hold every letter of "password" it took over a second a key; now long keys skip it
     keys = "".join(f"    ? {'pawsord' * 40_000}{i}\n    : 1\n" for i in range(6))
-    write("long.mail.yaml", "version: 1\nprofiles:\n  a:\n    protocol: smtp\n    host: h.example.com\n    security: tls\n" + keys)
+    write(
+        "long.mail.yaml",
+        "version: 1\nprofiles:\n  a:\n    protocol: smtp\n    host: h.example.com\n    security: tls\n" + keys,
+    )
     started = time.perf_counter()
     result = invoke("check", "--format", "json", "long.mail.yaml")
     assert time.perf_counter() - started < 5

@@ -160,7 +160,7 @@ def test_secret_on_a_line_with_another_finding_is_masked_in_the_source_line(invo
     )
     result = invoke("check", "leak.mail.yaml")
     assert "s3cr3t-v4lue" not in result.stdout
-    assert 'auth: {username: helpdesk, password: ****}' in result.stdout  # the span, quotes included
+    assert "auth: {username: helpdesk, password: ****}" in result.stdout  # the span, quotes included
 
 
 def test_a_numeric_password_is_not_echoed_by_type_errors(invoke, write) -> None:

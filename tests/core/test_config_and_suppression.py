@@ -171,7 +171,9 @@ def test_disable_takes_several_rules_separated_by_commas(invoke, write) -> None:
     # before: "unknown rule 'MC201,MC205'", although suppression comments take commas
     write("bad.mail.yaml", MISMATCH)
     write("r.mail.yaml", relay())
-    result = invoke("check", "--format", "json", "--disable", "MC201,cleartext-transport", "bad.mail.yaml", "r.mail.yaml")
+    result = invoke(
+        "check", "--format", "json", "--disable", "MC201,cleartext-transport", "bad.mail.yaml", "r.mail.yaml"
+    )
     assert result.exit_code == 0, result.stderr
     assert result.rules == []
     assert invoke("check", "--format", "json", "--disable", "MC201, MC205", "bad.mail.yaml", "r.mail.yaml").rules == []
@@ -249,7 +251,7 @@ def test_a_toml_config_with_a_tool_table_is_read_like_pyproject(invoke, write) -
     write("r.mail.yaml", relay())
     write("ci/shared.toml", '[project]\nname = "x"\n\n[tool.mailcheck]\ndisable = ["MC205"]\n')
     assert invoke("check", "--format", "json", "--config", "ci/shared.toml", "r.mail.yaml").rules == []
-    write("ci/other.toml", '[tool.ruff]\nline-length = 100\n')
+    write("ci/other.toml", "[tool.ruff]\nline-length = 100\n")
     result = invoke("check", "--config", "ci/other.toml", "r.mail.yaml")
     assert result.exit_code == 2 and "no [tool.mailcheck] table" in result.stderr
 
@@ -285,10 +287,15 @@ def test_a_mailcheck_yaml_that_is_not_a_mapping_is_a_one_line_error(invoke, writ
         assert ".mailcheck.yaml:1:1: the top level is" in result.stderr and "not a mapping" in result.stderr
 
 
-def test_a_pyproject_mentioning_the_table_only_in_a_comment_does_not_stop_the_search(invoke, write, tmp_path, monkeypatch) -> None:
+def test_a_pyproject_mentioning_the_table_only_in_a_comment_does_not_stop_the_search(
+    invoke, write, tmp_path, monkeypatch
+) -> None:
     # before: the text "tool.mailcheck" was enough, and the real settings above were never read
     write(".mailcheck.yaml", "fail-on: warning\n")
-    write("app/pyproject.toml", '# mailcheck settings: see ../.mailcheck.yaml, not [tool.mailcheck]\n[project]\nname = "app"\n')
+    write(
+        "app/pyproject.toml",
+        '# mailcheck settings: see ../.mailcheck.yaml, not [tool.mailcheck]\n[project]\nname = "app"\n',
+    )
     write("app/r.mail.yaml", relay())
     monkeypatch.chdir(tmp_path / "app")
     assert invoke("check", "r.mail.yaml").exit_code == 1
@@ -302,7 +309,9 @@ def test_dotted_keys_under_tool_are_the_mailcheck_table(invoke, write) -> None:
     assert result.rules == [] and result.exit_code == 0
 
 
-def test_a_broken_pyproject_met_in_the_search_is_an_error_only_if_it_mentions_mailcheck(invoke, write, tmp_path, monkeypatch) -> None:
+def test_a_broken_pyproject_met_in_the_search_is_an_error_only_if_it_mentions_mailcheck(
+    invoke, write, tmp_path, monkeypatch
+) -> None:
     write(".mailcheck.yaml", "fail-on: warning\n")
     write("app/r.mail.yaml", relay())
     monkeypatch.chdir(tmp_path / "app")

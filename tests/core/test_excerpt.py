@@ -48,7 +48,8 @@ def test_findings_on_one_long_line_do_not_repeat_the_line(tmp_path) -> None:
     assert len(findings) == 600  # MC201 and MC303 in each profile
     assert len(text) < 2 * len(findings) * (WINDOW + 400)  # a window per finding, not the line
     snippets = [
-        r["locations"][0]["physicalLocation"]["region"]["snippet"]["text"] for r in json.loads(sarif)["runs"][0]["results"]
+        r["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]
+        for r in json.loads(sarif)["runs"][0]["results"]
     ]
     assert max(map(len, snippets)) <= WINDOW + 2 * len(CUT)
     assert "Zq8-" not in text and "Zq8-" not in sarif

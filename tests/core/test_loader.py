@@ -44,7 +44,7 @@ NON_ASCII = (
     "profiles:\n"
     '  "café-ß": {protocol: smtp, host: "日本.example", port: 587}\n'
     "  émoji:\n"
-    "    from: {name: \"😀😀 Team\", address: ops@example.com}\n"
+    '    from: {name: "😀😀 Team", address: ops@example.com}\n'
     "    port: 465\n"
 )
 
@@ -161,9 +161,11 @@ def _at(mark: Mark) -> tuple[int, int]:
 def _marks(node: Any) -> Any:
     """Everything the loader records about a node, marks as tuples."""
     if isinstance(node, MarkedMap):
-        return {key: (_marks(value), _at(node.key_marks[key]), _at(node.value_marks[key])) for key, value in node.items()}
+        return {
+            key: (_marks(value), _at(node.key_marks[key]), _at(node.value_marks[key])) for key, value in node.items()
+        }
     if isinstance(node, MarkedList):
-        return [(_marks(item), _at(mark)) for item, mark in zip(node, node.item_marks)]
+        return [(_marks(item), _at(mark)) for item, mark in zip(node, node.item_marks, strict=True)]
     return node
 
 

@@ -62,7 +62,9 @@ def distributions(module: str) -> set[str]:
 
 
 def runtime_files() -> list[Path]:
-    return [p for p in sorted((ROOT / "mailcheck").rglob("*.py")) if p.relative_to(ROOT).as_posix() not in GENERATOR_ONLY]
+    return [
+        p for p in sorted((ROOT / "mailcheck").rglob("*.py")) if p.relative_to(ROOT).as_posix() not in GENERATOR_ONLY
+    ]
 
 
 def test_every_runtime_import_is_a_dependency_and_every_dependency_is_imported() -> None:
@@ -112,7 +114,9 @@ print(json.dumps({"failed": failed, "generated": generated}))
 
 
 def test_every_module_but_the_models_imports_without_the_extras() -> None:
-    done = subprocess.run([sys.executable, "-c", _WITHOUT_EXTRAS], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_EXTRAS], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
     result = json.loads(done.stdout)
     assert result["failed"] == {}
     assert "pip install 'mailprofile-check[schema]'" in result["generated"]
@@ -129,7 +133,9 @@ print(json.dumps(sorted(sys.modules)))
 
 
 def test_a_check_run_imports_no_extra_and_reads_yaml_through_pyyaml() -> None:
-    done = subprocess.run([sys.executable, "-c", _CHECK_IMPORTS], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", _CHECK_IMPORTS], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
     modules = {name.split(".")[0] for name in json.loads(done.stdout)}
     assert {"pydantic", "jsonschema", "jsonschema_rs", "ruamel", "_ruamel_yaml"}.isdisjoint(modules)
     assert "yaml" in modules

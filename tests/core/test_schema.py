@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
-
 import math
+import sys
+from pathlib import Path
 
 import jsonschema
 import jsonschema_rs
@@ -45,6 +45,17 @@ def test_checked_in_schema_is_generated_from_the_models() -> None:
 def test_published_schema_is_valid_json_schema_2020_12() -> None:
     jsonschema.Draft202012Validator.check_schema(PUBLISHED)
     assert PUBLISHED["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_generating_without_pydantic_is_a_one_line_error(invoke, monkeypatch) -> None:
+    # pydantic is the `schema` extra: a runtime install has none, and `check` never needs it
+    for name in [m for m in sys.modules if m == "pydantic" or m.startswith(("pydantic.", "mailcheck.model"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pydantic", None)  # `import pydantic` raises ImportError
+    result = invoke("schema", "--generate")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and "mailprofile-check[schema]" in result.stderr
 
 
 def test_schema_command_prints_the_published_schema(invoke) -> None:
@@ -177,7 +188,13 @@ def test_tool_and_jsonschema_agree_on_every_single_edit() -> None:
     ("document", "words"),
     [
         ({"version": 1, "profiles": {"app\n": {**VALID_PROFILE}}}, "is not a valid name"),
-        ({"version": 1, "profiles": {"p": {**VALID_PROFILE, "auth": {"username": "a", "password": {"env": "PW\n"}}}}}, "does not match"),
+        (
+            {
+                "version": 1,
+                "profiles": {"p": {**VALID_PROFILE, "auth": {"username": "a", "password": {"env": "PW\n"}}}},
+            },
+            "does not match",
+        ),
         ({"version": 1, "profiles": {"p": {**VALID_PROFILE, "timeout": math.nan}}}, "not a finite number"),
         ({"version": 1, "profiles": {"p": {**VALID_PROFILE, "timeout": -math.inf}}}, "not a finite number"),
     ],
@@ -191,7 +208,10 @@ def test_a_final_newline_and_non_finite_numbers_are_violations(document: dict, w
 
 
 def test_yaml_nan_timeout_is_a_schema_violation(invoke, write) -> None:
-    write("n.mail.yaml", "version: 1\nprofiles:\n  p: {protocol: smtp, host: h.example.com, security: tls, timeout: .nan}\n")
+    write(
+        "n.mail.yaml",
+        "version: 1\nprofiles:\n  p: {protocol: smtp, host: h.example.com, security: tls, timeout: .nan}\n",
+    )
     findings = invoke("check", "--format", "json", "n.mail.yaml").json()["findings"]
     finding = next(f for f in findings if f["rule"] == "MC101")
     assert finding["path"] == "profiles.p.timeout"
@@ -212,13 +232,19 @@ GENERIC_HINTS = (
     "give the field a value",
     "allowed keys here: env",
 )
-HINT_PATHS = edit_paths + [("description",), ("auth", "token"), ("auth", "password", "env"), ("auth", "password", "file")]
+HINT_PATHS = edit_paths + [
+    ("description",),
+    ("auth", "token"),
+    ("auth", "password", "env"),
+    ("auth", "password", "file"),
+]
 SECRET_FIELDS = {("auth", "password"), ("auth", "token")}
 
 
 def _profile_fields(schema: dict, prefix: tuple = ()) -> dict[tuple, dict]:
     """Field path -> its schema, for every field of every profile kind in the published schema
     (secret references are one field each: their inner keys are checked through them)."""
+
     def resolve(node: dict) -> dict:
         while "$ref" in node:
             node = PUBLISHED["$defs"][node["$ref"].rsplit("/", 1)[1]]
@@ -230,8 +256,7 @@ def _profile_fields(schema: dict, prefix: tuple = ()) -> dict[tuple, dict]:
         fields[path] = sub
         if path in SECRET_FIELDS:
             continue
-        for branch in [sub, *sub.get("anyOf", ())]:
-            branch = resolve(branch)
+        for branch in map(resolve, [sub, *sub.get("anyOf", ())]):
             if branch.get("type") == "object":
                 fields.update(_profile_fields(branch, path))
     return fields
@@ -247,7 +272,9 @@ def _facts(node: dict) -> tuple[list, dict]:
     values, bounds = [], {}
     for branch in [node, *node.get("anyOf", ())]:
         values += [str(v) for v in branch.get("enum", [])]
-        bounds.update({k: branch[k] for k in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum") if k in branch})
+        bounds.update(
+            {k: branch[k] for k in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum") if k in branch}
+        )
     return values, bounds
 
 

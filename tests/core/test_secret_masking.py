@@ -54,8 +54,16 @@ def assert_hidden(folder, secret: str, *also: str) -> None:
 WRITTEN = [
     ('"pa\\\\ss-Zq8-word"', "pa\\ss-Zq8-word", ["pa\\\\ss-Zq8-word"]),  # escaped in double quotes
     ("'it''s-Zq8-word'", "it's-Zq8-word", ["it''s-Zq8-word"]),  # '' in single quotes
-    ("first-Zq8-half\n        second-Zq8-half", "first-Zq8-half second-Zq8-half", ["first-Zq8-half", "second-Zq8-half"]),
-    (">\n        folded-Zq8-one\n        folded-Zq8-two", "folded-Zq8-one folded-Zq8-two\n", ["folded-Zq8-one", "folded-Zq8-two"]),
+    (
+        "first-Zq8-half\n        second-Zq8-half",
+        "first-Zq8-half second-Zq8-half",
+        ["first-Zq8-half", "second-Zq8-half"],
+    ),
+    (
+        ">\n        folded-Zq8-one\n        folded-Zq8-two",
+        "folded-Zq8-one folded-Zq8-two\n",
+        ["folded-Zq8-one", "folded-Zq8-two"],
+    ),
     ("|\n        literal-Zq8-one\n        literal-Zq8-two", "literal-Zq8-one", ["literal-Zq8-two"]),
     ("84736251", "84736251", []),  # a number
     ("[list-Zq8-item, 2]", "list-Zq8-item", []),
@@ -82,14 +90,20 @@ def test_a_secret_under_a_misspelt_or_app_style_key_is_masked(tmp_path, key) -> 
 
 
 def test_a_secret_reached_through_an_alias_is_masked_where_the_anchor_is(tmp_path) -> None:
-    text = "x-shared: {greeting: &pw anchored-Zq8-value}\n" + HEAD + "    auth: {username: a@example.com, password: *pw}\n"
+    text = (
+        "x-shared: {greeting: &pw anchored-Zq8-value}\n" + HEAD + "    auth: {username: a@example.com, password: *pw}\n"
+    )
     write(repo(tmp_path), "app.mail.yaml", text)
     assert_hidden(tmp_path, "anchored-Zq8-value")
 
 
 def test_a_tag_that_rejects_the_secret_does_not_quote_it(tmp_path) -> None:
     # before: "'tagged-Zq8-value' is not a valid !!int" in every format and in diff
-    write(repo(tmp_path), "app.mail.yaml", HEAD + "    auth: {username: a@example.com, password: !!int tagged-Zq8-value}\n")
+    write(
+        repo(tmp_path),
+        "app.mail.yaml",
+        HEAD + "    auth: {username: a@example.com, password: !!int tagged-Zq8-value}\n",
+    )
     for name, text in outputs(tmp_path, "app.mail.yaml").items():
         assert "tagged-Zq8-value" not in text, name
     result = mailcheck(tmp_path, "check", "--format", "json", "app.mail.yaml")
@@ -134,7 +148,7 @@ ALPHABET = string.ascii_letters + string.digits + "-_.+=/@%^~"
 
 
 def _double_quoted(secret: str, escape: list[bool]) -> str:
-    return '"' + "".join(f"\\x{ord(c):02x}" if e else c for c, e in zip(secret, escape)) + '"'
+    return '"' + "".join(f"\\x{ord(c):02x}" if e else c for c, e in zip(secret, escape, strict=True)) + '"'
 
 
 @st.composite
@@ -167,15 +181,20 @@ def placements(draw: st.DrawFn) -> tuple[str, str]:
     else:
         body = ""
     # a closed port on loopback: the probe runs (and is refused at once), nothing leaves the machine
-    text = HEAD.replace("host: smtp.example.com", f"host: 127.0.0.1\n    tls: {{server_name: smtp.example.com}}").replace(
-        "port: 465", f"port: {CLOSED_PORT}"
-    ) + body
+    text = (
+        HEAD.replace("host: smtp.example.com", "host: 127.0.0.1\n    tls: {server_name: smtp.example.com}").replace(
+            "port: 465", f"port: {CLOSED_PORT}"
+        )
+        + body
+    )
     if where == "extension":
         text = f"x-secrets: {{{key}: {value}, timeout: yes}}\n" + text
     return text, secret
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
+)
 @given(placements())
 def test_a_random_secret_in_a_random_place_and_form_is_in_no_output(tmp_path_factory, placement) -> None:
     text, secret = placement

@@ -14,8 +14,10 @@ from tests.cli_run import GOOD as GOOD_PROFILE
 from tests.cli_run import Result
 
 MISMATCH = GOOD_PROFILE.replace("security: starttls", "security: tls")  # MC201 at 6:11
-RELAY = GOOD_PROFILE.replace("security: starttls", "security: none").replace("port: 587", "port: 25").replace(
-    "    auth:\n      username: app@example.com\n      password: {env: SMTP_PASSWORD}\n", ""
+RELAY = (
+    GOOD_PROFILE.replace("security: starttls", "security: none")
+    .replace("port: 587", "port: 25")
+    .replace("    auth:\n      username: app@example.com\n      password: {env: SMTP_PASSWORD}\n", "")
 )  # MC205 only, a warning
 WITH_CA = GOOD_PROFILE.replace("    from:", "    tls: {ca_file: certs/ca.pem}\n    from:")
 
@@ -110,14 +112,20 @@ def test_dash_with_other_paths_is_a_one_line_error(piped, write) -> None:
     write("ok.mail.yaml", GOOD_PROFILE)
     result = piped(GOOD_PROFILE, "check", "-", "ok.mail.yaml")
     assert result.exit_code == 2
-    assert result.stderr.startswith("mailcheck: error: `-` (standard input) is checked alone") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("mailcheck: error: `-` (standard input) is checked alone")
+        and result.stderr.count("\n") == 1
+    )
 
 
 def test_stdin_filename_with_a_file_path_is_a_one_line_error(piped, write) -> None:
     write("ok.mail.yaml", GOOD_PROFILE)
     result = piped(GOOD_PROFILE, "check", "--stdin-filename", "x.mail.yaml", "ok.mail.yaml")
     assert result.exit_code == 2
-    assert result.stderr.startswith("mailcheck: error: --stdin-filename names what `-` reads") and result.stderr.count("\n") == 1
+    assert (
+        result.stderr.startswith("mailcheck: error: --stdin-filename names what `-` reads")
+        and result.stderr.count("\n") == 1
+    )
 
 
 def test_output_refuses_to_write_over_the_stdin_filename(piped, write, tmp_path) -> None:

@@ -25,9 +25,7 @@ def finding(rule: str, line: int) -> Finding:
     return Finding(rule, "name", Severity.ERROR, "f.mail.yaml", line, 1, None, "", "message", "hint")
 
 
-@pytest.mark.parametrize(
-    ("scope", "target"), [("disable-line", 3), ("disable-next-line", 4), ("disable-file", None)]
-)
+@pytest.mark.parametrize(("scope", "target"), [("disable-line", 3), ("disable-next-line", 4), ("disable-file", None)])
 def test_each_scope_covers_its_lines(scope: str, target: int | None) -> None:
     line = f"    port: 2525  # mailcheck: {scope} MC203"
     (entry,) = parse(line).entries

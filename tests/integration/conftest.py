@@ -23,9 +23,7 @@ INSTALL_HINT = "run `sudo bash .ci/install-mail-servers.sh`"
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "integration: needs real Postfix/Dovecot (.ci/install-mail-servers.sh) and root"
-    )
+    config.addinivalue_line("markers", "integration: needs real Postfix/Dovecot (.ci/install-mail-servers.sh) and root")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -523,9 +523,7 @@ def _run_on_terminal(argv: list[str], timeout: float = 10.0) -> str:
 # --------------------------------------------------------------------------- readiness
 
 
-def read_greeting(
-    address: str, port: int, protocol: str, tls_context: ssl.SSLContext | None, timeout: float
-) -> bytes:
+def read_greeting(address: str, port: int, protocol: str, tls_context: ssl.SSLContext | None, timeout: float) -> bytes:
     """Connect (with implicit TLS if a context is given) and return the first server line."""
     with socket.create_connection((address, port), timeout=timeout) as raw:
         raw.settimeout(timeout)
@@ -548,9 +546,7 @@ def wait_for_greeting(
             return
         except (OSError, ssl.SSLError) as exc:
             if time.monotonic() >= deadline:
-                raise MailServersError(
-                    f"{protocol} on {address}:{port} not ready: {exc!r}"
-                ) from exc
+                raise MailServersError(f"{protocol} on {address}:{port} not ready: {exc!r}") from exc
             time.sleep(0.05)
 
 
@@ -661,12 +657,7 @@ class MailServers:
         """All messages in the user's INBOX (new/ and cur/), in delivery order."""
         maildir = self.maildir(address)
         files = sorted(
-            (
-                p
-                for sub in ("new", "cur")
-                if (maildir / sub).is_dir()
-                for p in (maildir / sub).iterdir()
-            ),
+            (p for sub in ("new", "cur") if (maildir / sub).is_dir() for p in (maildir / sub).iterdir()),
             key=lambda p: p.name,  # Maildir names start with the delivery time
         )
         messages = []
@@ -685,9 +676,7 @@ class MailServers:
                 return message
         return None
 
-    def wait_for_message(
-        self, address: str, message_id: str, timeout: float = 10.0
-    ) -> EmailMessage:
+    def wait_for_message(self, address: str, message_id: str, timeout: float = 10.0) -> EmailMessage:
         """Poll the Maildir until the message arrives; TimeoutError (with log tails) if not."""
         found: list[EmailMessage] = []
 
@@ -698,9 +687,7 @@ class MailServers:
             return message is not None
 
         if not _wait_until(arrived, timeout, interval=0.1):
-            raise TimeoutError(
-                f"message {message_id} not delivered to {address} in {timeout}s\n{self.log_tails()}"
-            )
+            raise TimeoutError(f"message {message_id} not delivered to {address} in {timeout}s\n{self.log_tails()}")
         return found[0]
 
     # ----- diagnostics
@@ -773,9 +760,7 @@ class MailServers:
 
     def _start_postfix(self) -> None:
         config_dir = str(self._root / "postfix" / "etc")
-        if _run_logged(
-            [POSTFIX_BIN, "-c", config_dir, "start"], self._root / "log" / "postfix-start.log"
-        ):
+        if _run_logged([POSTFIX_BIN, "-c", config_dir, "start"], self._root / "log" / "postfix-start.log"):
             # Early fatal errors (bad main.cf) go to syslog, absent here, or to a terminal.
             check = _run_on_terminal([POSTFIX_BIN, "-c", config_dir, "check"])
             raise MailServersError(f"`postfix start` failed; `postfix check` says: {check}")
@@ -817,9 +802,7 @@ class MailServers:
     def _check_login(self, context: ssl.SSLContext, timeout: float) -> None:
         """One IMAPS login as alice: proves certificates, passdb and mail storage work."""
         try:
-            with imaplib.IMAP4_SSL(
-                self.host, self.ports.imap_tls, ssl_context=context, timeout=timeout
-            ) as imap:
+            with imaplib.IMAP4_SSL(self.host, self.ports.imap_tls, ssl_context=context, timeout=timeout) as imap:
                 imap.login(self.alice.address, self.alice.password)
                 imap.select("INBOX", readonly=True)
         except (imaplib.IMAP4.error, OSError) as exc:

@@ -36,15 +36,11 @@ def submission(servers: MailServers, tls: ssl.SSLContext) -> Iterator[smtplib.SM
 
 
 @contextmanager
-def imap_session(
-    servers: MailServers, tls: ssl.SSLContext, implicit_tls: bool
-) -> Iterator[imaplib.IMAP4]:
+def imap_session(servers: MailServers, tls: ssl.SSLContext, implicit_tls: bool) -> Iterator[imaplib.IMAP4]:
     """An IMAP connection over TLS: IMAPS, or plain IMAP upgraded with STARTTLS."""
     imap: imaplib.IMAP4
     if implicit_tls:
-        imap = imaplib.IMAP4_SSL(
-            servers.host, servers.ports.imap_tls, ssl_context=tls, timeout=TIMEOUT
-        )
+        imap = imaplib.IMAP4_SSL(servers.host, servers.ports.imap_tls, ssl_context=tls, timeout=TIMEOUT)
     else:
         imap = imaplib.IMAP4(servers.host, servers.ports.imap_starttls, timeout=TIMEOUT)
         imap.starttls(ssl_context=tls)
@@ -67,9 +63,7 @@ def new_message(servers: MailServers, subject: str) -> EmailMessage:
 # ----------------------------------------------------------------------------- SMTP
 
 
-def test_submission_requires_starttls_then_accepts_login(
-    mail_servers: MailServers, tls: ssl.SSLContext
-) -> None:
+def test_submission_requires_starttls_then_accepts_login(mail_servers: MailServers, tls: ssl.SSLContext) -> None:
     with smtplib.SMTP(mail_servers.host, mail_servers.ports.smtp_starttls, timeout=TIMEOUT) as smtp:
         smtp.ehlo("client.example.test")
         assert smtp.has_extn("starttls")
@@ -82,15 +76,12 @@ def test_submission_requires_starttls_then_accepts_login(
 
 
 def test_submission_bad_password_is_535(mail_servers: MailServers, tls: ssl.SSLContext) -> None:
-    with submission(mail_servers, tls) as smtp:
-        with pytest.raises(smtplib.SMTPAuthenticationError) as failure:
-            smtp.login(mail_servers.alice.address, "wrong-password")
+    with submission(mail_servers, tls) as smtp, pytest.raises(smtplib.SMTPAuthenticationError) as failure:
+        smtp.login(mail_servers.alice.address, "wrong-password")
     assert failure.value.smtp_code == 535
 
 
-def test_implicit_tls_submission_accepts_login(
-    mail_servers: MailServers, tls: ssl.SSLContext
-) -> None:
+def test_implicit_tls_submission_accepts_login(mail_servers: MailServers, tls: ssl.SSLContext) -> None:
     port = mail_servers.ports.smtp_tls
     with smtplib.SMTP_SSL(mail_servers.host, port, context=tls, timeout=TIMEOUT) as smtp:
         smtp.ehlo("client.example.test")
@@ -99,9 +90,7 @@ def test_implicit_tls_submission_accepts_login(
         assert code == 235
 
 
-def test_submitted_message_reaches_the_mailbox(
-    mail_servers: MailServers, tls: ssl.SSLContext
-) -> None:
+def test_submitted_message_reaches_the_mailbox(mail_servers: MailServers, tls: ssl.SSLContext) -> None:
     alice = mail_servers.alice
     message = new_message(mail_servers, "harness delivery check")
     with submission(mail_servers, tls) as smtp:
@@ -141,9 +130,7 @@ def test_imap_bad_login_fails(mail_servers: MailServers, tls: ssl.SSLContext) ->
 def test_pop3_login(mail_servers: MailServers, tls: ssl.SSLContext, implicit_tls: bool) -> None:
     pop: poplib.POP3
     if implicit_tls:
-        pop = poplib.POP3_SSL(
-            mail_servers.host, mail_servers.ports.pop3_tls, context=tls, timeout=TIMEOUT
-        )
+        pop = poplib.POP3_SSL(mail_servers.host, mail_servers.ports.pop3_tls, context=tls, timeout=TIMEOUT)
     else:
         pop = poplib.POP3(mail_servers.host, mail_servers.ports.pop3_starttls, timeout=TIMEOUT)
         pop.stls(context=tls)
@@ -160,9 +147,7 @@ def test_pop3_login(mail_servers: MailServers, tls: ssl.SSLContext, implicit_tls
 
 def test_cleartext_imap_login_refused(mail_servers: MailServers) -> None:
     """Via 127.0.0.2 Dovecot sees a non-local client, so cleartext LOGIN is disabled."""
-    imap = imaplib.IMAP4(
-        mail_servers.cleartext_host, mail_servers.ports.imap_starttls, timeout=TIMEOUT
-    )
+    imap = imaplib.IMAP4(mail_servers.cleartext_host, mail_servers.ports.imap_starttls, timeout=TIMEOUT)
     try:
         assert "LOGINDISABLED" in imap.capabilities
         assert "STARTTLS" in imap.capabilities
@@ -174,9 +159,7 @@ def test_cleartext_imap_login_refused(mail_servers: MailServers) -> None:
 
 def test_cleartext_pop3_login_refused(mail_servers: MailServers) -> None:
     """Dovecot refuses USER before STLS from a non-local client."""
-    pop = poplib.POP3(
-        mail_servers.cleartext_host, mail_servers.ports.pop3_starttls, timeout=TIMEOUT
-    )
+    pop = poplib.POP3(mail_servers.cleartext_host, mail_servers.ports.pop3_starttls, timeout=TIMEOUT)
     try:
         with pytest.raises(poplib.error_proto, match="Plaintext authentication disallowed"):
             pop.user(mail_servers.alice.address)

@@ -83,7 +83,9 @@ def test_bad_logins_fail_with_the_servers_reply(mail_servers: MailServers, tmp_p
 
 
 def test_postfix_offers_auth_only_after_starttls(mail_servers: MailServers, tmp_path: Path) -> None:
-    (result,) = probe(tmp_path, {"submission": real(mail_servers, "smtp", "starttls")}, mail_servers.alice.password).values()
+    (result,) = probe(
+        tmp_path, {"submission": real(mail_servers, "smtp", "starttls")}, mail_servers.alice.password
+    ).values()
     before = next(s for s in result.steps if s.name == "capabilities")
     after = next(s for s in result.steps if s.name == "capabilities-after-tls")
     assert before.detail == "STARTTLS; no AUTH"
@@ -156,7 +158,9 @@ def test_certificate_for_another_name_lists_its_names(mail_servers: MailServers,
 
 
 @pytest.mark.parametrize("format_name", ["text", "json", "github", "junit", "sarif", "gitlab"])
-def test_cli_output_never_shows_the_password(mail_servers: MailServers, tmp_path: Path, format_name: str, monkeypatch) -> None:
+def test_cli_output_never_shows_the_password(
+    mail_servers: MailServers, tmp_path: Path, format_name: str, monkeypatch
+) -> None:
     profiles = {f"{p}-{s}": real(mail_servers, p, s) for p, s in SERVICES}
     path = tmp_path / "real.mail.yaml"
     with path.open("w") as handle:

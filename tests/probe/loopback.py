@@ -67,7 +67,9 @@ class LoopbackPeer:
 
 
 @asynccontextmanager
-async def connected(seconds: float = PEER_TIMEOUT, redact: Redactor | None = None) -> AsyncIterator[tuple[Connection, LoopbackPeer]]:
+async def connected(
+    seconds: float = PEER_TIMEOUT, redact: Redactor | None = None
+) -> AsyncIterator[tuple[Connection, LoopbackPeer]]:
     """A Connection (with a Deadline of `seconds`) to a peer on 127.0.0.1."""
     loop = asyncio.get_running_loop()
     listener = socket.create_server((HOST, 0))

@@ -98,7 +98,9 @@ def other_protocol_pop3(peer: Peer) -> None:
 #    and a recording SMTP server for what reaches the wire
 
 
-def recording_smtp(context, *, auth_reply: str = "235 2.7.0 Authentication successful", auth_line: str = "AUTH PLAIN LOGIN"):
+def recording_smtp(
+    context, *, auth_reply: str = "235 2.7.0 Authentication successful", auth_line: str = "AUTH PLAIN LOGIN"
+):
     """An implicit-TLS SMTP server that accepts everything and keeps every line it was sent
     (peer.received); it answers AUTH with `auth_reply` and advertises `auth_line` in EHLO."""
 
@@ -115,7 +117,7 @@ def recording_smtp(context, *, auth_reply: str = "235 2.7.0 Authentication succe
                 peer.send("250 2.1.0 Ok")
             elif verb == "DATA":
                 peer.send("354 End data with <CR><LF>.<CR><LF>")
-                while (data := peer.recv_line()) not in (None, "."):
+                while peer.recv_line() not in (None, "."):
                     pass
                 peer.send("250 2.0.0 Ok: queued as REC1")
             elif verb == "QUIT":

@@ -290,7 +290,11 @@ def imap_behaviour(
 
 
 def _answer_imap(peer: Peer, tag: str, ok: bool) -> None:
-    peer.send(f"{tag} OK [CAPABILITY IMAP4rev1] Logged in" if ok else f"{tag} NO [AUTHENTICATIONFAILED] Authentication failed.")
+    peer.send(
+        f"{tag} OK [CAPABILITY IMAP4rev1] Logged in"
+        if ok
+        else f"{tag} NO [AUTHENTICATIONFAILED] Authentication failed."
+    )
 
 
 def pop3_behaviour(
@@ -325,7 +329,11 @@ def pop3_behaviour(
                 peer.send("+OK")
             elif command == "PASS" and peer.tls:
                 ok = users.get(user) == args
-                peer.send("+OK Logged in." if ok else "-ERR [AUTH] Authentication failed." + (f" (got {args})" if echo_failed_password else ""))
+                peer.send(
+                    "+OK Logged in."
+                    if ok
+                    else "-ERR [AUTH] Authentication failed." + (f" (got {args})" if echo_failed_password else "")
+                )
             elif command == "AUTH" and peer.tls:
                 _mechanism, _, initial = args.partition(" ")
                 if not initial:
@@ -333,7 +341,11 @@ def pop3_behaviour(
                     initial = peer.recv_line() or ""
                 _, who, password = base64.b64decode(initial).decode().split("\0")
                 ok = users.get(who) == password
-                peer.send("+OK Logged in." if ok else "-ERR [AUTH] Authentication failed." + (f" (got {initial})" if echo_failed_password else ""))
+                peer.send(
+                    "+OK Logged in."
+                    if ok
+                    else "-ERR [AUTH] Authentication failed." + (f" (got {initial})" if echo_failed_password else "")
+                )
             elif command == "QUIT":
                 peer.send("+OK Logging out.")
                 return

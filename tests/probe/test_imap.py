@@ -71,7 +71,13 @@ def exchange(*untagged: str, completion: str) -> tuple[str, Reply]:
 
 @pytest.mark.parametrize(
     ("completion", "status"),
-    [("OK NOOP completed", Status.OK), ("ok done", Status.OK), ("NO [ALERT] no", Status.REFUSED), ("BAD command unknown", Status.REFUSED), ("PREAUTH ?", Status.OTHER)],
+    [
+        ("OK NOOP completed", Status.OK),
+        ("ok done", Status.OK),
+        ("NO [ALERT] no", Status.REFUSED),
+        ("BAD command unknown", Status.REFUSED),
+        ("PREAUTH ?", Status.OTHER),
+    ],
 )
 def test_the_tagged_completion_decides(completion: str, status: Status) -> None:
     sent, reply = exchange("* 22 EXPUNGE", "* 23 EXISTS", completion=completion)

@@ -43,7 +43,10 @@ def test_status_indicators(line: str, status: Status) -> None:
 
 def test_a_continuation_carries_its_challenge() -> None:
     reply = status_of("+ PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+")
-    assert (reply.status, reply.challenge) == (Status.CONTINUE, "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+")
+    assert (reply.status, reply.challenge) == (
+        Status.CONTINUE,
+        "PDE4OTYuNjk3MTcwOTUyQHBvc3RvZmZpY2UucmVzdG9uLm1jaS5uZXQ+",
+    )
 
 
 @pytest.mark.parametrize("line", ["OK", "+OKAY", "* OK IMAP4rev1", "220 smtp.example.com"])
@@ -123,7 +126,9 @@ def test_user_then_pass() -> None:
         async with connected() as (conn, peer):
             conn.cleartext_auth = True  # plain loopback: the exchange is under test, not the TLS gate
             login = Pop3Dialogue(conn).native_login("mrose", "tanstaaf")
-            reply, received = await asyncio.gather(login, _answer(peer, {"USER": "+OK mrose", "PASS": "+OK maildrop locked"}))
+            reply, received = await asyncio.gather(
+                login, _answer(peer, {"USER": "+OK mrose", "PASS": "+OK maildrop locked"})
+            )
             return reply, received
 
     reply, received = run(scenario)

@@ -25,7 +25,9 @@ def two_profiles(probe, smtp):
 def test_exit_code_0_when_every_probed_profile_passes(two_profiles) -> None:
     result = mailcheck(two_profiles, "probe", "--profile", "good")
     assert result.exit_code == 0, result.output
-    (line,) = [line for line in result.stdout.splitlines() if line.startswith("PASS  good (probe.mail.yaml)  smtp 127.0.0.1:")]
+    (line,) = [
+        line for line in result.stdout.splitlines() if line.startswith("PASS  good (probe.mail.yaml)  smtp 127.0.0.1:")
+    ]
     assert "starttls  TLS 1.3  cert " in line and "AUTH LOGIN, PLAIN  login ok" in line
     assert "Probed 1 profile in" in result.stdout
 
@@ -47,7 +49,9 @@ def test_warnings_alone_exit_0(probe, ca, smtp) -> None:
     probe.write({"expiring": profile("smtp", server.port, "tls")})
     result = mailcheck(probe.folder, "probe")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith("WARN  expiring (probe.mail.yaml)  smtp")  # no MC203 before it: the probe checked the port
+    assert result.stdout.startswith(
+        "WARN  expiring (probe.mail.yaml)  smtp"
+    )  # no MC203 before it: the probe checked the port
     assert "warning MC510 [certificate-expiring]" in result.stdout
 
 
@@ -87,9 +91,27 @@ def test_json_shape(two_profiles) -> None:
     assert document["tool"] == "mailcheck"
     assert {"probed": 2, "ok": 1, "failed": 1}.items() <= document["summary"].items()
     good, bad = sorted(document["results"], key=lambda r: r["profile"] != "good")
-    assert set(good) >= {"profile", "file", "protocol", "host", "port", "security", "status", "seconds", "steps", "tls", "auth_mechanisms", "findings"}
+    assert set(good) >= {
+        "profile",
+        "file",
+        "protocol",
+        "host",
+        "port",
+        "security",
+        "status",
+        "seconds",
+        "steps",
+        "tls",
+        "auth_mechanisms",
+        "findings",
+    }
     assert good["status"] == "ok" and bad["status"] == "failed"
-    assert good["steps"][0] == {"step": "resolve", "status": "ok", "seconds": good["steps"][0]["seconds"], "detail": "127.0.0.1"}
+    assert good["steps"][0] == {
+        "step": "resolve",
+        "status": "ok",
+        "seconds": good["steps"][0]["seconds"],
+        "detail": "127.0.0.1",
+    }
     assert set(good["tls"]) == {"version", "cipher", "certificate"}
     assert set(good["tls"]["certificate"]) == {"subject", "issuer", "not_after", "days_left"}
     assert good["auth_mechanisms"] == ["LOGIN", "PLAIN"]

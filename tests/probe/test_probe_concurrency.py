@@ -21,7 +21,8 @@ def test_300_implicit_tls_profiles_against_one_server_all_pass_within_their_time
     (probe.folder / "bundle.pem").write_bytes(bundle)
     server = smtp("tls")
     profiles = {
-        f"tls-{i:03d}": profile("smtp", server.port, "tls", timeout=3, tls={"ca_file": "bundle.pem"}) for i in range(300)
+        f"tls-{i:03d}": profile("smtp", server.port, "tls", timeout=3, tls={"ca_file": "bundle.pem"})
+        for i in range(300)
     }
     started = time.monotonic()
     report = probe.run(profiles)

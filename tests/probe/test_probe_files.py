@@ -100,7 +100,12 @@ def test_dev_stdin_as_secret_file_is_refused_when_stdin_is_a_pipe(probe, smtp) -
     try:
         done = subprocess.run(
             [sys.executable, "-m", "mailcheck", "probe", "--format", "json", str(path)],
-            stdin=reader, capture_output=True, text=True, timeout=30, cwd=probe.folder, check=False,
+            stdin=reader,
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=probe.folder,
+            check=False,
         )
     finally:
         os.close(reader)

@@ -146,7 +146,10 @@ def test_mc508_certificate_for_another_name(probe, ca, smtp) -> None:
     run = probe.one(profile("smtp", server.port, "starttls"))
     assert run.rules == ["MC508"], run
     assert "not valid for localhost: Hostname mismatch" in run.finding.message
-    assert run.finding.hint == "the certificate is valid for other.mailcheck.test: set tls.server_name: other.mailcheck.test"
+    assert (
+        run.finding.hint
+        == "the certificate is valid for other.mailcheck.test: set tls.server_name: other.mailcheck.test"
+    )
     assert server.mailbox.logins == []
     assert run.wall < FAST
 
@@ -239,7 +242,10 @@ def test_mc514_wrong_password_is_tried_once_and_the_reply_quoted(probe, smtp) ->
     server = smtp("starttls")
     run = probe.one(profile("smtp", server.port, "starttls"), environ={"MAILCHECK_TEST_PASSWORD": "wrong"})
     assert run.rules == ["MC514"], run
-    assert "login as alice@example.com with PLAIN was rejected: '535 5.7.8 Authentication credentials invalid'" in run.finding.message
+    assert (
+        "login as alice@example.com with PLAIN was rejected: '535 5.7.8 Authentication credentials invalid'"
+        in run.finding.message
+    )
     assert "app password" in run.finding.hint
     assert run.result.login == "failed"
     assert len(server.mailbox.logins) == 1
@@ -286,17 +292,42 @@ def test_mc516_recipient_refused(probe, smtp) -> None:
 @pytest.mark.parametrize(
     ("behaviour", "security", "message", "hint"),
     [
-        (hostile.greet_421, "starttls", "greeted with a refusal instead of a SMTP greeting: '421 4.3.2", "refuses connections from here"),
-        (hostile.garbage, "starttls", "unexpected SMTP reply during greeting: '", "something else listens there, not the SMTP service"),
+        (
+            hostile.greet_421,
+            "starttls",
+            "greeted with a refusal instead of a SMTP greeting: '421 4.3.2",
+            "refuses connections from here",
+        ),
+        (
+            hostile.garbage,
+            "starttls",
+            "unexpected SMTP reply during greeting: '",
+            "something else listens there, not the SMTP service",
+        ),
         (hostile.garbage, "tls", "it speaks neither TLS nor SMTP", "something else listens there"),
         (hostile.http, "starttls", "an HTTP server answered on port", "a web server listens there"),
         (hostile.http, "tls", "an HTTP server answered on port", "a web server listens there"),
         (hostile.close_at_once, "starttls", "closed the connection during greeting", "the server drops this client"),
         (hostile.close_at_once, "tls", "closed the connection during tls-handshake", "the server drops this client"),
-        (hostile.endless_line, "starttls", "during greeting is longer than 8192 bytes", "no mail server sends such lines"),
-        (hostile.endless_ehlo, "starttls", "during capabilities did not end within 200 lines", "no mail server sends such replies"),
+        (
+            hostile.endless_line,
+            "starttls",
+            "during greeting is longer than 8192 bytes",
+            "no mail server sends such lines",
+        ),
+        (
+            hostile.endless_ehlo,
+            "starttls",
+            "during capabilities did not end within 200 lines",
+            "no mail server sends such replies",
+        ),
         (hostile.other_protocol_pop3, "tls", "speaks POP3, not SMTP: '+OK POP3 ready'", "this is a POP3 port"),
-        (hostile.starttls_injection, "starttls", "sent plaintext after accepting STARTTLS, before the TLS handshake", "RFC 3207"),
+        (
+            hostile.starttls_injection,
+            "starttls",
+            "sent plaintext after accepting STARTTLS, before the TLS handshake",
+            "RFC 3207",
+        ),
     ],
     ids=lambda value: getattr(value, "__name__", None) if callable(value) else None,
 )

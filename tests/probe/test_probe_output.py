@@ -55,10 +55,16 @@ def test_with_profile_the_text_summary_counts_what_json_lists(probe, smtp) -> No
 
 def test_the_text_summary_and_json_agree_on_lint_counts(probe, smtp) -> None:
     server = smtp("starttls")
-    warned = profile("smtp", server.port, "starttls", tls={"verify": False, "ca_file": "ca.pem", "server_name": "localhost"})
-    probe.write({"good": profile("smtp", server.port, "starttls"), "warned": warned, "idle": profile("smtp", 2525, "starttls")})
+    warned = profile(
+        "smtp", server.port, "starttls", tls={"verify": False, "ca_file": "ca.pem", "server_name": "localhost"}
+    )
+    probe.write(
+        {"good": profile("smtp", server.port, "starttls"), "warned": warned, "idle": profile("smtp", 2525, "starttls")}
+    )
     text = mailcheck(probe.folder, "probe", "--profile", "good", "--profile", "warned")
-    document = json.loads(mailcheck(probe.folder, "probe", "--profile", "good", "--profile", "warned", "--format", "json").stdout)
+    document = json.loads(
+        mailcheck(probe.folder, "probe", "--profile", "good", "--profile", "warned", "--format", "json").stdout
+    )
     assert [f["rule"] for f in document["lint"]] == ["MC206"]
     assert text.stdout.splitlines()[-1].endswith(". Lint: Found 0 errors, 1 warning, 0 infos in 1 file, 2 profiles.")
 
@@ -220,7 +226,9 @@ def test_mc501_a_failing_nameserver_is_named_with_its_own_hint(probe) -> None:
         sock.close()
         thread.join(5)
     assert run.rules == ["MC501"], run
-    assert re.search(r"the DNS server 127\.0\.0\.1 port \d+ \(--nameserver\) gave no usable answer: .*SERVFAIL", run.finding.message)
+    assert re.search(
+        r"the DNS server 127\.0\.0\.1 port \d+ \(--nameserver\) gave no usable answer: .*SERVFAIL", run.finding.message
+    )
     assert "spelling" not in run.finding.hint and "--nameserver" in run.finding.hint
     assert run.wall < 2.0
 

@@ -11,8 +11,16 @@ from tests.probe.probe_helpers import PASSWORD, USER, USERS, profile
 from tests.probe.probe_servers import imap_behaviour, pop3_behaviour
 
 STEPS_STARTTLS = [
-    "resolve", "connect", "greeting", "capabilities", "starttls", "tls-handshake", "certificate",
-    "capabilities-after-tls", "login", "quit",
+    "resolve",
+    "connect",
+    "greeting",
+    "capabilities",
+    "starttls",
+    "tls-handshake",
+    "certificate",
+    "capabilities-after-tls",
+    "login",
+    "quit",
 ]
 STEPS_TLS = ["resolve", "connect", "tls-handshake", "certificate", "greeting", "capabilities", "login", "quit"]
 
@@ -182,6 +190,7 @@ def test_a_name_resolves_through_the_system_resolver_and_etc_hosts(probe, smtp) 
 
 def test_verification_off_skips_the_certificate_check(probe, smtp) -> None:
     import trustme
+
     from tests.probe.probe_servers import server_context
 
     server = smtp("tls", context=server_context(trustme.CA()))

@@ -65,7 +65,10 @@ def test_no_credentials_before_a_verified_handshake(probe, ca, smtp) -> None:
     servers = {name: (security, smtp(security, context=context)) for name, (security, context) in cases.items()}
     report = probe.run({name: profile("smtp", server.port, security) for name, (security, server) in servers.items()})
     assert {r.profile: [f.rule for f in r.findings] for r in report.results} == {
-        "untrusted": ["MC507"], "untrusted-starttls": ["MC507"], "other-name": ["MC508"], "expired": ["MC509"]
+        "untrusted": ["MC507"],
+        "untrusted-starttls": ["MC507"],
+        "other-name": ["MC508"],
+        "expired": ["MC509"],
     }
     assert all(server.mailbox.logins == [] for _, server in servers.values())
 
@@ -108,7 +111,9 @@ def test_a_hundred_silent_servers_take_about_one_timeout(probe) -> None:
 def test_concurrency_limits_how_many_run_at_once(probe) -> None:
     listener = silent_listener()
     try:
-        profiles = {f"p{i}": profile("smtp", listener.getsockname()[1], "tls", timeout=0.5, login=False) for i in range(4)}
+        profiles = {
+            f"p{i}": profile("smtp", listener.getsockname()[1], "tls", timeout=0.5, login=False) for i in range(4)
+        }
         started = time.monotonic()
         probe.run(profiles, concurrency=2)
         wall = time.monotonic() - started

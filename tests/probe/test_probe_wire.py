@@ -84,9 +84,7 @@ def test_imap_username_with_lf_is_refused_before_login(probe, line_server, good_
 )
 def test_smtp_envelope_address_with_crlf_is_not_sent(probe, line_server, good_context, section, field, verb) -> None:
     server = line_server(hostile.recording_smtp(good_context))
-    body = profile(
-        "smtp", server.port, "tls", **{"from": {"address": USER}, "test": {"send_to": "bob@example.com"}}
-    )
+    body = profile("smtp", server.port, "tls", **{"from": {"address": USER}, "test": {"send_to": "bob@example.com"}})
     body[section] = {field: "bob@example.com>\r\nRCPT TO:<mallory@example.net"}
     results = probe.unselected({"p": body}, send_test=True)
     result = results["p"]

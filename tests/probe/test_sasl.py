@@ -184,7 +184,9 @@ def test_xoauth2_error_challenge_is_answered_empty_and_ends_refused() -> None:
         sent.append(await peer.command())
         await peer.send_lines(f"334 {error}")
         sent.append(await peer.command())
-        await peer.send_lines("535-5.7.8 Username and Password not accepted.", "535 5.7.8 https://support.google.com/mail")
+        await peer.send_lines(
+            "535-5.7.8 Username and Password not accepted.", "535 5.7.8 https://support.google.com/mail"
+        )
 
     reply, sent = run(lambda: _login(server, "XOAUTH2", "someuser@example.com", GOOGLE_TOKEN))
     assert sent == [f"AUTH XOAUTH2 {GOOGLE_INITIAL_B64}", ""]

@@ -93,7 +93,14 @@ def test_a_credential_sent_is_masked_in_every_form_a_server_could_echo() -> None
 
 @pytest.mark.parametrize(
     ("line", "verb"),
-    [("USER joe", "USER"), ("auth plain", "AUTH"), ("STARTTLS", "STARTTLS"), ("m1 LOGIN", "M"), ("", "a"), ("250 ok", "a")],
+    [
+        ("USER joe", "USER"),
+        ("auth plain", "AUTH"),
+        ("STARTTLS", "STARTTLS"),
+        ("m1 LOGIN", "M"),
+        ("", "a"),
+        ("250 ok", "a"),
+    ],
 )
 def test_the_verb_named_in_messages_is_the_first_word_of_letters(line: str, verb: str) -> None:
     assert verb_of(line) == verb

@@ -86,9 +86,7 @@ def test_hosts_that_are_not_plain_names(before: str, after: str, effect: Effect)
 
 
 def test_the_reason_names_both_domains() -> None:
-    verdict = classify(
-        "host", Setting("", "a.github.io"), Setting("", "b.github.io"), _NO_SIDE, _NO_SIDE
-    )
+    verdict = classify("host", Setting("", "a.github.io"), Setting("", "b.github.io"), _NO_SIDE, _NO_SIDE)
     assert verdict == (Effect.WEAKENING, "mail and credentials now go to another domain (a.github.io -> b.github.io)")
     assert registrable_domain("smtp.mail.example.co.uk") == "example.co.uk"
 

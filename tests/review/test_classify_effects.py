@@ -22,7 +22,9 @@ def side(**values: object) -> Side:
     return Side({key.replace("__", "."): Setting(str(value), value) for key, value in values.items()})
 
 
-def effect(key: str, before: object, after: object, old: Side | None = None, new: Side | None = None) -> tuple[Effect, str]:
+def effect(
+    key: str, before: object, after: object, old: Side | None = None, new: Side | None = None
+) -> tuple[Effect, str]:
     was = None if before is None else Setting(str(before), before)
     now = None if after is None else Setting(str(after), after)
     return classify(key, was, now, old or side(), new or side())
@@ -40,12 +42,17 @@ def effect(key: str, before: object, after: object, old: Side | None = None, new
     ],
 )
 def test_security(before: str, after: str, expected: Effect) -> None:
-    assert effect("security", before, after, side(host="smtp.example.com"), side(host="smtp.example.com"))[0] is expected
+    assert (
+        effect("security", before, after, side(host="smtp.example.com"), side(host="smtp.example.com"))[0] is expected
+    )
 
 
 def test_cleartext_says_what_travels_in_it() -> None:
     with_login = side(host="smtp.example.com", auth__username="app")
-    assert effect("security", "tls", "none", with_login, with_login) == (WEAKER, "mail and credentials would travel in cleartext")
+    assert effect("security", "tls", "none", with_login, with_login) == (
+        WEAKER,
+        "mail and credentials would travel in cleartext",
+    )
     anonymous = side(host="mx.example.com")
     assert effect("security", "tls", "none", anonymous, anonymous) == (WEAKER, "mail would travel in cleartext")
 
@@ -55,7 +62,9 @@ def test_cleartext_to_loopback_crosses_no_network() -> None:
     assert effect("security", "starttls", "none", local, local)[0] is SAME
 
 
-@pytest.mark.parametrize(("before", "after", "expected"), [(True, False, WEAKER), (False, True, STRONGER), (True, True, SAME)])
+@pytest.mark.parametrize(
+    ("before", "after", "expected"), [(True, False, WEAKER), (False, True, STRONGER), (True, True, SAME)]
+)
 def test_certificate_verification(before: bool, after: bool, expected: Effect) -> None:
     assert effect("tls.verify", before, after)[0] is expected
 

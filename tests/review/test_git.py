@@ -31,7 +31,9 @@ NAMES = [
 def _git(root: Path, *args: str) -> str:
     done = subprocess.run(
         ["git", "-c", "user.name=T", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false", *args],
-        cwd=root, check=True, capture_output=True,
+        cwd=root,
+        check=True,
+        capture_output=True,
     )
     return done.stdout.decode().strip()
 

@@ -9,11 +9,11 @@ import re
 import pytest
 
 from mailcheck.findings import Finding, Severity
+from mailcheck.reporters.json import review_json as to_json
+from mailcheck.reporters.markdown import markdown
 from mailcheck.review import ReviewResult
 from mailcheck.review.classify import Effect
 from mailcheck.review.compare import Change, Rename, Review
-from mailcheck.reporters.json import review_json as to_json
-from mailcheck.reporters.markdown import markdown
 from mailcheck.secrets import Redactor
 from tests.markdown_read import code_span_text, code_spans, prose_text, table_cells
 

@@ -12,8 +12,21 @@ from hypothesis import strategies as st
 from tests.cli_run import mailcheck
 
 # Secret keys as the format and other tools spell them (see mailcheck.secrets.is_secret_key)
-STEMS = ["password", "passwd", "pass", "pwd", "secret", "token", "api_key", "apikey", "credential",
-         "pasword", "passwrod", "secert", "credentails"]
+STEMS = [
+    "password",
+    "passwd",
+    "pass",
+    "pwd",
+    "secret",
+    "token",
+    "api_key",
+    "apikey",
+    "credential",
+    "pasword",
+    "passwrod",
+    "secert",
+    "credentails",
+]
 PREFIXES = ["", "smtp_", "EMAIL_HOST_", "client_", "imap-", "app."]
 SUFFIXES = ["", "_value", "1", "-plain"]
 

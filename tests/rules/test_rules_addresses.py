@@ -136,7 +136,7 @@ def test_mc401_the_policy_accepts_names_a_server_can_deliver_on_some_network(lin
 def test_mc401_the_policy_refuses_single_labels_invalid_and_bare_ip_domains_in_both_fields(lint, address, why):
     run = lint(sender(f'from: {{address: "{address}"}}', f'test: {{send_to: "{address}"}}'))
     assert run.rules == ["MC401", "MC401"], run.output  # before: app@example and app@intranet passed
-    for finding, field in zip(run.findings, ("from.address", "test.send_to")):
+    for finding, field in zip(run.findings, ("from.address", "test.send_to"), strict=True):
         assert f"{field} {address!r} is not a valid address" in finding.message
         assert why in finding.message
 

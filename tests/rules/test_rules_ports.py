@@ -96,7 +96,9 @@ def test_mc201_a_merged_port_is_reported_where_it_is_written(lint):
     assert finding.profile == "outgoing"
 
 
-@pytest.mark.parametrize(("protocol", "security"), [("smtp", "tls"), ("smtp", "starttls"), ("imap", "tls"), ("pop3", "starttls")])
+@pytest.mark.parametrize(
+    ("protocol", "security"), [("smtp", "tls"), ("smtp", "starttls"), ("imap", "tls"), ("pop3", "starttls")]
+)
 def test_mc201_without_a_port_the_default_follows_the_mode(lint, protocol, security):
     assert lint(profile(protocol, None, security)).rules == []
 

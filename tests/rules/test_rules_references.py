@@ -114,7 +114,9 @@ def test_mc303_a_placeholder_default_is_reported_without_rotation(lint, written)
     assert "rotate" not in finding.hint
 
 
-@pytest.mark.parametrize("written", ["changeme", '"<password>"', "xxxxxxxx", "REPLACE_WITH_THE_PASSWORD", "your-imap-password"])
+@pytest.mark.parametrize(
+    "written", ["changeme", '"<password>"', "xxxxxxxx", "REPLACE_WITH_THE_PASSWORD", "your-imap-password"]
+)
 def test_mc303_a_placeholder_is_reported_but_rotation_is_said_only_for_real_looking_values(lint, written):
     finding = lint(inbox(written)).only("MC303")
     assert "looks like a placeholder" in finding.message
@@ -168,7 +170,8 @@ def recording_smtp() -> Iterator[tuple[int, list[bytes]]]:
 
 
 @pytest.mark.parametrize(
-    "written", ['"$SMTP_PASSWORD"', '"{{ smtp_password }}"', '"op://Mail/smtp/password"', '"${SMTP_PASSWORD:-Zq8-fallback}"']
+    "written",
+    ['"$SMTP_PASSWORD"', '"{{ smtp_password }}"', '"op://Mail/smtp/password"', '"${SMTP_PASSWORD:-Zq8-fallback}"'],
 )
 def test_mc305_the_probe_refuses_the_reference_with_mc515_and_sends_no_login(
     tmp_path: Path, recording_smtp: tuple[int, list[bytes]], written: str
@@ -192,4 +195,3 @@ def test_mc305_the_probe_refuses_the_reference_with_mc515_and_sends_no_login(
     assert received and not [line for line in received if line.upper().startswith(b"AUTH")]  # before: AUTH PLAIN sent
     inner = written.strip('"')
     assert inner not in result.stdout
-

@@ -166,7 +166,7 @@ def test_mc004_a_rule_the_configuration_disables_is_not_reported(lint):
 
 
 def test_mc004_naming_mc004_keeps_an_unused_suppression_quietly(lint):
-    # as ruff's `# noqa: E501, RUF100`
+    # as ruff keeps a suppression of RUF100 itself
     assert lint(sender("   # mailcheck: disable-line MC203, MC004 -- back to 2525 next month")).rules == []
 
 
