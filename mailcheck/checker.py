@@ -21,12 +21,13 @@ from mailcheck.config import Settings
 from mailcheck.excerpt import Excerpt, SourceLines
 from mailcheck.findings import Finding, Problem, iter_unique, sort_key
 from mailcheck.format import profiles_of, strip_extensions
-from mailcheck.loader import Document, UnreadableDocument, parse_document, read_document
+from mailcheck.loader import Document, UnreadableDocument
 from mailcheck.profile import FieldUnavailable, ProfileView
 from mailcheck.rules import LintRules, find_rule, lint_rules
 from mailcheck.rules.base import Checks, DocumentContext, ProfileContext, Seen, SettledContext
 from mailcheck.rules.structure import unreadable_fields, violations_of
 from mailcheck.secrets import Redactor
+from mailcheck.sources import Source, read_source
 from mailcheck.suppressions import Suppressions, parse_suppressions
 
 
@@ -52,22 +53,24 @@ class FileResult:
         return self._source.excerpt(line, column)
 
 
-def check_file(path: Path, shown: str, settings: Settings, *, content: bytes | None = None) -> FileResult:
-    """Check the profile file at `path`, shown to the user as `shown`. With `content` (read
-    from standard input), that is the file's text and `path` only names it: the folder a
-    relative `tls.ca_file` is found in."""
+def check_file(
+    path: Path, shown: str, settings: Settings, *, content: bytes | None = None, source: Source | None = None
+) -> FileResult:
+    """Check the profile file at `path`, or the app's config file there when `source` names
+    the app, shown to the user as `shown`. With `content` (read from standard input), that is
+    the file's text and `path` only names it: the folder a relative `tls.ca_file` is found in."""
     rules = lint_rules()
     result = FileResult(shown, path)
     try:
-        document = read_document(path) if content is None else parse_document(content, path)
+        document = read_source(path, source, content)
     except UnreadableDocument as err:
         result.findings = settle(_run(_enabled((rules.load,), settings), err.problem, shown), settings, None)
         return result
     result.document = document
     for secret in document.secret_values:
         result.redact.add(secret)
-    suppressions = parse_suppressions(document.comments, _rule_id, document.lines)
-    found = _lint(document, rules, settings, suppressions, result)
+    suppressions = _suppressions(document)
+    found = _in_app_terms(_lint(document, rules, settings, suppressions, result), document)
     kept = _apply(_redacted(found, result.redact), settings, suppressions)
     # after every other finding has had its chance to use a suppression; what the settled
     # rules report can itself be suppressed (`# mailcheck: disable-line MC203, MC004`)
@@ -94,9 +97,10 @@ def _lint(
     for name, body in profiles.items():
         if not isinstance(body, dict):
             continue
-        if name not in invalid:
+        deferred = document.deferred.get(name, frozenset())
+        if name not in invalid and not deferred:  # the probe uses only what is whole and known
             result.valid_profiles[name] = body
-        view = ProfileView(name, body, frozenset(invalid.get(name, ())))
+        view = ProfileView(name, body, frozenset(invalid.get(name, ())), deferred)
         found += _run(profile_rules, ProfileContext(document, shown, view), shown)
     return found
 
@@ -135,7 +139,7 @@ def _redacted(findings: list[Finding], redact: Redactor) -> list[Finding]:
 def settle(findings: list[Finding], settings: Settings, document: Document | None) -> list[Finding]:
     """Apply configuration and suppression comments, and sort: for lint and probe findings alike.
     (check_file applies them itself, so that the settled rules see which suppressions were used.)"""
-    suppressions = parse_suppressions(document.comments, _rule_id, document.lines) if document is not None else None
+    suppressions = _suppressions(document) if document is not None else None
     return sorted(_apply(findings, settings, suppressions), key=sort_key)
 
 
@@ -149,6 +153,19 @@ def _apply(findings: list[Finding], settings: Settings, suppressions: Suppressio
         override = settings.severity.get(finding.rule)
         kept.append(finding.with_severity(override) if override else finding)
     return kept
+
+
+def _suppressions(document: Document) -> Suppressions:
+    return parse_suppressions(document.comments, _rule_id, document.lines, document.comment_markers)
+
+
+def _in_app_terms(findings: list[Finding], document: Document) -> list[Finding]:
+    """Findings in an app's file with the fix spelt in the app's settings, where the
+    adapter knows it: "set security: starttls" means nothing in grafana.ini."""
+    hints = document.app.hints if document.app is not None else None
+    if not hints:
+        return findings
+    return [replace(f, hint=hints[f.rule]) if f.rule in hints else f for f in findings]
 
 
 def _rule_id(token: str) -> str | None:

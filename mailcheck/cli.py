@@ -21,6 +21,7 @@ from mailcheck.commands.common import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, 
 from mailcheck.commands.diff import diff
 from mailcheck.commands.probe import probe
 from mailcheck.outputs import Output, OutputError, emit, output_options, plan
+from mailcheck.sources import SOURCES
 
 if TYPE_CHECKING:
     from mailcheck.report import CheckReport
@@ -79,6 +80,13 @@ def _exit_with(code: int | None) -> NoReturn:
     default=True,
     help="Search directories without skipping the files git ignores.",
 )
+@click.option(
+    "--as",
+    "read_as",
+    type=click.Choice([source.name for source in SOURCES], case_sensitive=False),
+    metavar="APP",
+    help="Read every file as this app's config file (" + ", ".join(s.name for s in SOURCES) + "), whatever its name.",
+)
 def check(
     paths: tuple[Path, ...],
     format_name: str | None,
@@ -89,10 +97,13 @@ def check(
     stdin_filename: Path | None,
     quiet: bool,
     respect_gitignore: bool,
+    read_as: str | None,
 ) -> int:
-    """Check profile files; directories are searched for *.mail.yaml and *.mail.yml, `-` reads standard input."""
+    """Check profile files and apps' config files; directories are searched for *.mail.yaml,
+    *.mail.yml and the apps' files (grafana.ini, settings.py, ...), `-` reads standard input."""
     from mailcheck.outputs import refuse_inputs
     from mailcheck.run import RunError, run_check
+    from mailcheck.sources import source_named
 
     try:
         targets = plan(format_name, outputs, default_format())
@@ -104,6 +115,7 @@ def check(
             before_check=lambda files: refuse_inputs(targets, files),
             stdin=stdin,
             respect_gitignore=respect_gitignore,
+            read_as=source_named(read_as) if read_as else None,
         )
         terminal, files = targets[0], targets[1:]
         if quiet and terminal.format == "text":

@@ -34,6 +34,13 @@ def is_profile_file(name: str) -> bool:
     return name.endswith(PROFILE_SUFFIXES)
 
 
+def is_checked_file(name: str) -> bool:
+    """A profile file, or a file an app's adapter reads by this name (sources/__init__.py)."""
+    from mailcheck.sources import source_for
+
+    return is_profile_file(name) or source_for(Path(name)) is not None
+
+
 def discover(paths: Iterable[Path], *, respect_gitignore: bool = True) -> list[Path]:
     """Files to check, each once, in a stable order. Files given are always checked;
     directories are searched, skipping what git ignores unless `respect_gitignore` is off."""
@@ -58,7 +65,7 @@ def _walk(root: Path) -> list[Path]:
     files: list[Path] = []
     for folder, dirs, names in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
-        files.extend(Path(folder, n) for n in sorted(names) if is_profile_file(n))
+        files.extend(Path(folder, n) for n in sorted(names) if is_checked_file(n))
     return files
 
 
@@ -174,7 +181,7 @@ def _files_below(directory: Path, relative: Path, root: Path, listed: list[tuple
             continue
         if folder:
             files.extend(_walk(directory / inside))
-        elif is_profile_file(parts[-1]) and (root / entry).exists():  # git lists a deleted tracked file
+        elif is_checked_file(parts[-1]) and (root / entry).exists():  # git lists a deleted tracked file
             files.append(directory / inside)
     return sorted(dict.fromkeys(files), key=lambda f: _walk_order(f.relative_to(directory)))
 

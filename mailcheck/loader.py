@@ -29,6 +29,8 @@ from mailcheck.secrets import is_reference, is_secret_key, secret_key_index, sec
 if TYPE_CHECKING:
     from yaml import YAMLError
 
+    from mailcheck.sources.base import App
+
 MAX_FILE_BYTES = 16 * 1024 * 1024  # a profile file of 10,000 profiles is about 2.5 MB
 MAX_DEPTH = 64  # profiles nest four levels deep; anything deeper is not a profile file
 # Aliases may repeat nodes, but not explode them. As go-yaml v3 does (decode.go,
@@ -122,7 +124,11 @@ class Document:
     problems: list[LoadProblem] = field(default_factory=list)
     secret_spans: list[Span] = field(default_factory=list)  # every secret as written
     secret_values: list[str] = field(default_factory=list)  # and as read: what messages must never hold
-    comments: dict[int, str] = field(default_factory=dict)  # line -> its comment, from "#"
+    comments: dict[int, str] = field(default_factory=dict)  # line -> its comment, from its marker
+    comment_markers: str = "#"  # the characters that start a comment in this file's language
+    app: App | None = None  # the app whose config file this is; None for a profile file
+    # profile name -> the keys whose values the app reads only at run time (sources/base.py)
+    deferred: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
 
     def locate(self, path: DataPath, *, key: bool = False) -> Mark:
         """Where the value (or, with key=True, the key) at `path` is written.
@@ -180,15 +186,13 @@ def _source_offset(source: str, index: int) -> int | None:
 
 def read_document(path: Path) -> Document:
     """Load `path`; raise UnreadableDocument for anything that is not one YAML mapping."""
-    return parse_document(_read_bytes(path), path)
+    return parse_document(read_bytes(path), path)
 
 
 def parse_document(raw: bytes, path: Path) -> Document:
     """`raw` read as a profile file is (bounded, UTF-8, one YAML mapping), named `path`:
     for standard input, which has no file of its own."""
-    if len(raw) > MAX_FILE_BYTES:
-        raise _too_large(len(raw))
-    text = _decode(raw)
+    text = decode(bounded(raw))
     builder = _Builder()
     # Building allocates hundreds of thousands of containers and creates no cycles:
     # the collector would spend about a third of the load time finding nothing.
@@ -210,7 +214,7 @@ def parse_document(raw: bytes, path: Path) -> Document:
     return Document(path, lines, data, builder.problems, builder.secret_spans, builder.secret_values, comments)
 
 
-def _read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path) -> bytes:
     """The file's bytes, at most MAX_FILE_BYTES + 1 of them whatever size it claims."""
     try:
         info = path.stat()
@@ -226,6 +230,13 @@ def _read_bytes(path: Path) -> bytes:
         ) from None
 
 
+def bounded(raw: bytes) -> bytes:
+    """`raw`, when it is within MAX_FILE_BYTES."""
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_large(len(raw))
+    return raw
+
+
 def _too_large(size: int) -> UnreadableDocument:
     return UnreadableDocument(
         f"the file is {size / 2**20:.1f} MiB, above the {MAX_FILE_BYTES // 2**20} MiB bound",
@@ -233,7 +244,8 @@ def _too_large(size: int) -> UnreadableDocument:
     )
 
 
-def _decode(raw: bytes) -> str:
+def decode(raw: bytes) -> str:
+    """`raw` as UTF-8 text without a byte order mark; binary and other encodings are unreadable."""
     if b"\x00" in raw:
         raise UnreadableDocument("the file is binary (it contains NUL bytes)", "point mailcheck at YAML text files")
     try:

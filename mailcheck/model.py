@@ -129,7 +129,9 @@ class _ProfileBase(_Closed):
     port: StrictInt | None = Field(
         None, ge=1, le=65535, description="TCP port; when omitted, the protocol's port for `security`."
     )
-    security: SecurityMode = Field(description="tls (implicit TLS), starttls (required upgrade) or none.")
+    security: SecurityMode = Field(
+        description="tls (implicit TLS), starttls (required upgrade), opportunistic (STARTTLS if offered) or none."
+    )
     tls: TlsSettings | None = Field(None, description="TLS verification settings.")
     auth: Auth | None = Field(None, description="Credentials; absent means no authentication.")
     timeout: Seconds = Field(10.0, description="Seconds one probe of this profile may take, at most 300.")

@@ -73,6 +73,12 @@ class ProfileView:
     data: Mapping[str, Any]
     # profile-relative paths of values that are invalid or required and missing
     invalid: frozenset[Keys] = frozenset()
+    # values an app reads only at run time: the profile holds what the app's file writes
+    # (`$__env{SMTP_HOST}`), readable in messages; rules that judge a value's form skip them
+    deferred: frozenset[Keys] = frozenset()
+
+    def is_deferred(self, *keys: str) -> bool:
+        return keys in self.deferred
 
     def _check(self, keys: Keys, *, whole: bool) -> None:
         """Refuse `keys` when it, a parent of it or (for a whole value) a part of it is invalid."""

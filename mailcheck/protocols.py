@@ -23,7 +23,25 @@ class Protocol(str, Enum):
 class Security(str, Enum):
     TLS = "tls"  # implicit TLS: the handshake is the first thing on the wire (RFC 8314)
     STARTTLS = "starttls"  # plaintext greeting, then upgrade; required, never optional
+    # STARTTLS when the server offers it, plaintext otherwise: what many apps do by default
+    # (Grafana, Keycloak, Jakarta Mail). A profile of its own only to say so (MC214).
+    OPPORTUNISTIC = "opportunistic"
     NONE = "none"  # no encryption at all
+
+    @property
+    def upgrades(self) -> bool:
+        """Whether the session starts in plaintext and then asks for STARTTLS."""
+        return self in (Security.STARTTLS, Security.OPPORTUNISTIC)
+
+
+# How much each mode protects against someone on the path: either TLS mode holds, an
+# opportunistic upgrade falls to anyone who strips STARTTLS from the reply, none never holds.
+SECURITY_STRENGTH: dict[Security, int] = {
+    Security.TLS: 2,
+    Security.STARTTLS: 2,
+    Security.OPPORTUNISTIC: 1,
+    Security.NONE: 0,
+}
 
 
 SECURITY_DESCRIPTIONS: dict[Security, str] = {
@@ -31,6 +49,8 @@ SECURITY_DESCRIPTIONS: dict[Security, str] = {
     "(ports 465, 993, 995; RFC 8314).",
     Security.STARTTLS: "Plaintext greeting, then a required upgrade with STARTTLS (STLS for POP3) "
     "before anything else (ports 587, 143, 110; RFC 3207, RFC 2595). Never falls back to plaintext.",
+    Security.OPPORTUNISTIC: "STARTTLS only when the server offers it, plaintext otherwise: anyone on the "
+    "path can strip the offer (MC214). Written to describe an app that behaves so; use starttls.",
     Security.NONE: "No encryption: everything, credentials included, crosses the network in cleartext.",
 }
 
@@ -61,23 +81,23 @@ PROTOCOLS: dict[Protocol, ProtocolInfo] = {
         Protocol.SMTP,
         "SMTP",
         "STARTTLS",
-        {Security.TLS: 465, Security.STARTTLS: 587, Security.NONE: 25},
+        {Security.TLS: 465, Security.STARTTLS: 587, Security.OPPORTUNISTIC: 587, Security.NONE: 25},
     ),
     Protocol.IMAP: ProtocolInfo(
         Protocol.IMAP,
         "IMAP",
         "STARTTLS",
-        {Security.TLS: 993, Security.STARTTLS: 143, Security.NONE: 143},
+        {Security.TLS: 993, Security.STARTTLS: 143, Security.OPPORTUNISTIC: 143, Security.NONE: 143},
     ),
     Protocol.POP3: ProtocolInfo(
         Protocol.POP3,
         "POP3",
         "STLS",
-        {Security.TLS: 995, Security.STARTTLS: 110, Security.NONE: 110},
+        {Security.TLS: 995, Security.STARTTLS: 110, Security.OPPORTUNISTIC: 110, Security.NONE: 110},
     ),
 }
 
-_PLAIN_OR_STARTTLS = frozenset({Security.STARTTLS, Security.NONE})
+_PLAIN_OR_STARTTLS = frozenset({Security.STARTTLS, Security.OPPORTUNISTIC, Security.NONE})
 _IMPLICIT_TLS = frozenset({Security.TLS})
 
 WELL_KNOWN_PORTS: dict[int, WellKnownPort] = {

@@ -9,8 +9,10 @@ from pathlib import Path
 
 from mailcheck.checker import check_file
 from mailcheck.config import ConfigError, Settings, find_config, load_settings, rule_ids
-from mailcheck.discovery import PROFILE_SUFFIXES, NoSuchPath, discover
+from mailcheck.discovery import PROFILE_SUFFIXES, NoSuchPath, discover, is_profile_file
+from mailcheck.loader import UnreadableDocument, decode, read_bytes
 from mailcheck.report import CheckReport
+from mailcheck.sources import Source, adapter, source_for
 from mailcheck.text import display_path
 
 STDIN = "-"  # the path that means standard input, and the name its findings carry
@@ -38,23 +40,46 @@ def run_check(
     before_check: Callable[[list[Path]], None] | None = None,
     stdin: StandardInput | None = None,
     respect_gitignore: bool = True,
+    read_as: Source | None = None,
 ) -> tuple[CheckReport, Settings]:
-    """Check the profile files under `paths`, or `stdin` alone when given. `before_check`
-    sees every file the run reads (profiles and settings) before any is checked, and may
-    refuse to go on by raising."""
+    """Check the profile files and app config files under `paths`, or `stdin` alone when
+    given; `read_as` reads every file as that app's. `before_check` sees every file the
+    run reads (profiles and settings) before any is checked, and may refuse to go on by raising."""
     if stdin is not None:
-        return _check_stdin(stdin, config_path, disable, before_check)
+        return _check_stdin(stdin, config_path, disable, before_check, read_as)
     settings = _settings(config_path, disable, Path.cwd())
     try:
-        files = discover(paths, respect_gitignore=respect_gitignore)
+        found = discover(paths, respect_gitignore=respect_gitignore)
     except NoSuchPath as err:
         raise RunError(f"no such file or directory: {display_path(str(err))}") from None
+    files = _with_sources(found, set(paths), read_as)
     if not files:
         where = ", ".join(display_path(str(p)) for p in paths)
-        raise RunError(f"no profile files ({' or '.join('*' + s for s in PROFILE_SUFFIXES)}) found in {where}")
+        raise RunError(
+            f"no profile files ({' or '.join('*' + s for s in PROFILE_SUFFIXES)}) or app config files found in {where}"
+        )
     if before_check is not None:
-        before_check(files + ([Path(settings.source)] if settings.source else []))
-    return CheckReport([check_file(f, shown_path(f), settings) for f in files]), settings
+        before_check([f for f, _ in files] + ([Path(settings.source)] if settings.source else []))
+    return CheckReport([check_file(f, shown_path(f), settings, source=s) for f, s in files]), settings
+
+
+def _with_sources(files: list[Path], given: set[Path], read_as: Source | None) -> list[tuple[Path, Source | None]]:
+    """Each file with the app whose adapter reads it (None: a profile file). A file a walk
+    found by an app's file name is kept only when its content is that app's: another
+    program's `custom.ini` is none of mailcheck's business. A file given by name is read."""
+    chosen: list[tuple[Path, Source | None]] = []
+    for file in files:
+        source = read_as or (None if is_profile_file(file.name) else source_for(file))
+        if source is None or file in given or read_as is not None or _holds_settings(file, source):
+            chosen.append((file, source))
+    return chosen
+
+
+def _holds_settings(file: Path, source: Source) -> bool:
+    try:
+        return adapter(source).recognises(decode(read_bytes(file)))
+    except UnreadableDocument:
+        return False
 
 
 def _check_stdin(
@@ -62,6 +87,7 @@ def _check_stdin(
     config_path: Path | None,
     disable: Iterable[str],
     before_check: Callable[[list[Path]], None] | None,
+    read_as: Source | None,
 ) -> tuple[CheckReport, Settings]:
     named = stdin.path != Path(STDIN)
     # settings are found from the named file's folder, as they would be for the file itself
@@ -71,7 +97,8 @@ def _check_stdin(
         # the text came from (`git show :x.mail.yaml | mailcheck check - --stdin-filename x.mail.yaml`)
         before_check(([stdin.path] if named else []) + ([Path(settings.source)] if settings.source else []))
     shown = shown_path(stdin.path) if named else STDIN
-    return CheckReport([check_file(stdin.path, shown, settings, content=stdin.content)]), settings
+    source = read_as or (source_for(stdin.path) if named and not is_profile_file(stdin.path.name) else None)
+    return CheckReport([check_file(stdin.path, shown, settings, content=stdin.content, source=source)]), settings
 
 
 def shown_path(path: Path) -> str:

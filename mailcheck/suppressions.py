@@ -22,6 +22,7 @@ SCOPES = ("disable-line", "disable-next-line", "disable-file")
 # at the comment's start or after another comment's `#` (`# note # mailcheck: ...`), never
 # inside words or code spans: "write `# mailcheck: disable-line MC205` there" is prose
 _MARKER = re.compile(r"(?:^|(?<=\s))#\s*mailcheck:")
+_MARKERS = {"#": _MARKER}  # by the comment characters of a file's language (INI has `;` too)
 _SCOPE = re.compile(r"\s*(?P<scope>[\w-]*)")
 _TOKEN = re.compile(r"[^\s,]+")
 
@@ -86,20 +87,31 @@ class Suppressions:
 
 
 def parse_suppressions(
-    comments: dict[int, str], normalize: Callable[[str], str | None], lines: list[str] | None = None
+    comments: dict[int, str],
+    normalize: Callable[[str], str | None],
+    lines: list[str] | None = None,
+    markers: str = "#",
 ) -> Suppressions:
-    """Read the directives in `comments` (line number -> the comment on it, from its "#");
-    `normalize` maps an ID or name to a rule ID (None: unknown); `lines`, the file's text,
-    gives the columns (column 1 without it)."""
+    """Read the directives in `comments` (line number -> the comment on it, from its "#",
+    or any of `markers`, the comment characters of the file's language); `normalize` maps an
+    ID or name to a rule ID (None: unknown); `lines`, the file's text, gives the columns
+    (column 1 without it)."""
     found = Suppressions()
+    pattern = _marker(markers)
     for number, comment in sorted(comments.items()):
-        marker = _MARKER.search(comment)
+        marker = pattern.search(comment)
         if marker is None:
             continue
         text = lines[number - 1] if lines is not None and 0 < number <= len(lines) else comment
         base = len(text) - len(comment) + marker.start() + 1  # the column of the directive's "#"
         _parse_directive(comment[marker.start() :], number, base, normalize, found)
     return found
+
+
+def _marker(markers: str) -> re.Pattern[str]:
+    if markers not in _MARKERS:
+        _MARKERS[markers] = re.compile(rf"(?:^|(?<=\s))[{re.escape(markers)}]\s*mailcheck:")
+    return _MARKERS[markers]
 
 
 def _parse_directive(

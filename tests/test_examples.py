@@ -135,5 +135,7 @@ def test_a_broken_example_says_what_is_wrong_and_the_fix(path):
 
 
 def test_every_lint_rule_has_a_broken_example():
+    # MC601-MC603 are about apps' config files, which profile files cannot be: their broken
+    # and fixed examples are the apps' files in tests/rules/test_rules_apps.py
     covered = {expected_rule(p) for p in BROKEN_FILES}
-    assert set(lint_rules()) - covered == set()
+    assert {rule for rule in lint_rules() if not rule.startswith("MC6")} - covered == set()

@@ -174,7 +174,9 @@ class Session:
             await self._read_capabilities("capabilities-after-tls")
 
     async def _reach_tls(self) -> None:
-        if self.profile.security is Security.STARTTLS:
+        # an opportunistic profile is probed as a required upgrade: where STARTTLS is not
+        # offered, the app would go on in cleartext, and MC506 says so
+        if self.profile.security.upgrades:
             await self._greet()
             await self._read_capabilities("capabilities")
             await self._starttls()

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from mailcheck.hosts import is_loopback, parse_ip
-from mailcheck.protocols import TLS_VERSIONS, tls_version_rank, well_known
+from mailcheck.protocols import SECURITY_STRENGTH, TLS_VERSIONS, Security, tls_version_rank, well_known
 from mailcheck.review.settings import Setting
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ Verdict = tuple[Effect, str]
 Classifier = Callable[[object, object, Side, Side], Verdict]
 NEUTRAL: Verdict = (Effect.NEUTRAL, "")
 
-_ENCRYPTED = {"tls": 1, "starttls": 1, "none": 0}
+_ENCRYPTED = {mode.value: strength for mode, strength in SECURITY_STRENGTH.items()}
 
 
 def _security(before: object, after: object, old: Side, new: Side) -> Verdict:
@@ -53,13 +53,17 @@ def _security(before: object, after: object, old: Side, new: Side) -> Verdict:
             else NEUTRAL
         )
     if _ENCRYPTED[str(after)] > _ENCRYPTED[str(before)]:
-        return Effect.STRENGTHENING, "the connection is now encrypted"
+        return Effect.STRENGTHENING, "the connection is now encrypted" + (
+            "" if _ENCRYPTED[str(after)] == max(_ENCRYPTED.values()) else " when the server offers STARTTLS"
+        )
     if isinstance(new.value("host"), str) and is_loopback(str(new.value("host"))):
         return (
             Effect.NEUTRAL,
             "no encryption, but the host is loopback: nothing crosses a network",
         )
     carried = "mail and credentials" if "auth.username" in new.settings or "auth.password" in new.settings else "mail"
+    if after == Security.OPPORTUNISTIC.value:
+        return Effect.WEAKENING, f"{carried} would travel in cleartext whenever STARTTLS is stripped or not offered"
     return Effect.WEAKENING, f"{carried} would travel in cleartext"
 
 

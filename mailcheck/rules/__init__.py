@@ -61,6 +61,7 @@ def lint_rules() -> LintRules:
         mc211_ip_host_without_server_name,
         mc212_ca_file_not_found,
         mc213_control_character,
+        mc214_opportunistic_starttls,
         mc301_missing_username,
         mc302_missing_secret,
         mc303_inline_secret,
@@ -68,6 +69,9 @@ def lint_rules() -> LintRules:
         mc305_unresolvable_reference,
         mc401_invalid_address,
         mc402_missing_sender,
+        mc601_conflicting_tls_switches,
+        mc602_unrecognised_app_value,
+        mc603_app_constraint,
     )
 
     return LintRules(
@@ -78,6 +82,9 @@ def lint_rules() -> LintRules:
             mc101_schema_violation,
             mc102_unknown_key,
             mc103_unsupported_version,
+            mc601_conflicting_tls_switches,
+            mc602_unrecognised_app_value,
+            mc603_app_constraint,
         ),
         profile=(
             mc201_port_security_mismatch,
@@ -93,6 +100,7 @@ def lint_rules() -> LintRules:
             mc211_ip_host_without_server_name,
             mc212_ca_file_not_found,
             mc213_control_character,
+            mc214_opportunistic_starttls,
             mc301_missing_username,
             mc302_missing_secret,
             mc303_inline_secret,

@@ -42,6 +42,7 @@ RULE = Rule("MC203", "nonstandard-port", Severity.INFO, __doc__)
 _SPOKEN = {
     Security.TLS: "implicit TLS (security: tls)",
     Security.STARTTLS: "STARTTLS (security: starttls)",
+    Security.OPPORTUNISTIC: "STARTTLS when offered (security: opportunistic)",
     Security.NONE: "plaintext (security: none)",
 }
 

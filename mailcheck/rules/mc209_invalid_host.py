@@ -45,6 +45,8 @@ RULE = Rule("MC209", "invalid-host", Severity.ERROR, __doc__, blocks_probe=True)
 
 def check(ctx: ProfileContext) -> Iterator[Problem]:
     for keys in (("host",), ("tls", "server_name")):
+        if ctx.profile.is_deferred(*keys):
+            continue  # an app reads it at run time (`$__env{SMTP_HOST}`): its form is not known
         value = ctx.profile.setting(*keys)
         if not isinstance(value, str) or control_character(value) is not None:
             continue  # MC213 reports control characters, at the character

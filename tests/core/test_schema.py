@@ -339,7 +339,7 @@ def test_the_hints_the_issue_names_say_the_fix(invoke, write) -> None:
     )
     hints = {f["profile"]: f["hint"] for f in invoke("check", "--format", "json", "h.mail.yaml").json()["findings"]}
     assert "auth: {username: app@example.com, password: {env: SMTP_PASSWORD}}" in hints["a"]
-    assert "did you mean 'tls'?" in hints["b"] and "tls, starttls, none" in hints["b"]
+    assert "did you mean 'tls'?" in hints["b"] and "tls, starttls, opportunistic, none" in hints["b"]
     assert "more than 0 and at most 300 seconds" in hints["c"]
     assert "from 1 to 65535" in hints["d"]
     assert '{env: NAME}, {file: PATH} or "${NAME}"' in hints["e"] and "rotate" not in hints["e"]
@@ -354,7 +354,7 @@ def test_violations_carry_the_facts_a_hint_needs_without_changing_a_verdict() ->
     [port] = OURS.violations(document(port=True))  # a type error on a bounded field: the bounds too
     assert port.kind == "type" and port.bounds == (("minimum", 1), ("maximum", 65535))
     [security] = OURS.violations(document(security=True))
-    assert security.kind == "type" and security.allowed == ("tls", "starttls", "none")
+    assert security.kind == "type" and security.allowed == ("tls", "starttls", "opportunistic", "none")
     [auth] = OURS.violations(document(auth=True))
     assert set(auth.keys) == {"username", "password", "token", "mechanism"}
     # `{vault: x}` is unknown to both reference forms: the allowed keys of both branches

@@ -81,15 +81,22 @@ Lint = Callable[..., Run]
 def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Lint:
     """lint(yaml, files={"certs/ca.pem": "..."}, output_format="json") -> Run.
 
-    The profile is dedented and written to profile.mail.yaml in a folder that is the
+    The profile is dedented and written to profile.mail.yaml (or `file_name`: an app's
+    config file, grafana.ini, read by its adapter) in a folder that is the
     root of a repository without mailcheck settings, so no project config leaks in.
     """
     (tmp_path / ".git").mkdir()
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
 
-    def run(source: str | bytes, *, files: dict[str, str] | None = None, output_format: str = "json") -> Run:
-        path = tmp_path / PROFILE_FILE
+    def run(
+        source: str | bytes,
+        *,
+        files: dict[str, str] | None = None,
+        output_format: str = "json",
+        file_name: str = PROFILE_FILE,
+    ) -> Run:
+        path = tmp_path / file_name
         if isinstance(source, bytes):
             path.write_bytes(source)
             text = source.decode("utf-8", errors="replace")
@@ -99,7 +106,7 @@ def lint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Lint:
         for name, content in (files or {}).items():
             (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
             (tmp_path / name).write_text(content, encoding="utf-8")
-        result = CliRunner().invoke(cli, ["check", "--format", output_format, PROFILE_FILE])
+        result = CliRunner().invoke(cli, ["check", "--format", output_format, file_name])
         assert result.exit_code in (0, 1), f"exit {result.exit_code}: {result.output}{result.exception!r}"
         findings = [Reported(**f) for f in json.loads(result.stdout)["findings"]] if output_format == "json" else []
         return Run(text, result.exit_code, result.stdout, findings)

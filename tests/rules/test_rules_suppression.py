@@ -39,12 +39,12 @@ def sender(comment: str = "") -> str:
 
 def test_mc003_an_unknown_rule_is_a_warning_at_the_rule_with_a_suggestion(lint):
     # before: the mistyped ID was dropped silently and the rest of the comment applied
-    run = lint(relay("   # mailcheck: disable-line MC205, MC2O4 -- private network"))
+    run = lint(relay("   # mailcheck: disable-line MC205, MC2O5 -- private network"))
     finding = run.only("MC003")
     assert finding.severity == "warning"
-    assert finding.at == run.spot("security: none", "MC2O4")
-    assert "unknown rule 'MC2O4'" in finding.message
-    assert "did you mean MC204 (cleartext-auth)?" in finding.hint
+    assert finding.at == run.spot("security: none", "MC2O5")
+    assert "unknown rule 'MC2O5'" in finding.message
+    assert "did you mean MC205 (cleartext-transport)?" in finding.hint
     assert finding.profile is None and run.exit_code == 0
 
 

@@ -1,0 +1,81 @@
+"""Where profiles come from: profile files, and the apps' own config files through adapters.
+
+Every source ends in the same `Document` (loader.py): data in the profile format whose every
+value is marked where the source writes it. Profile files are read by the loader itself;
+each app has an adapter module that reads its config language with a real parser and maps
+the app's settings, defaults and semantics onto profiles. The rules, suppressions, settings,
+reporters, `probe` and `diff` then work on them unchanged.
+
+The table below is all a run loads until a file of an app is read: an adapter module is
+imported only then, so `check` on profile files pays nothing for the apps.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, Protocol
+
+if TYPE_CHECKING:
+    from mailcheck.loader import Document
+    from mailcheck.sources.base import App
+
+
+class Source(NamedTuple):
+    """An app whose config files mailcheck reads."""
+
+    name: str  # as `--as` takes it
+    title: str
+    module: str  # the adapter, imported when a file of this source is read
+    # file names a directory walk picks up (fnmatch patterns on the name alone); the adapter
+    # then decides by content, so an unrelated `custom.ini` is not reported
+    names: tuple[str, ...]
+
+
+class Adapter(Protocol):
+    """What an adapter module provides (mypy checks each module against it)."""
+
+    APP: App
+
+    def recognises(self, text: str) -> bool:
+        """Whether `text` holds this app's mail settings (for files a walk found by name)."""
+        ...
+
+    def adapt(self, path: Path, text: str) -> Document:
+        """The profiles `text` (the file at `path`) configures, marked where it writes them."""
+        ...
+
+
+SOURCES: tuple[Source, ...] = (
+    Source("grafana", "Grafana", "mailcheck.sources.grafana", ("grafana.ini", "custom.ini")),
+    Source("django", "Django", "mailcheck.sources.django", ("settings.py", "settings_*.py", "*_settings.py")),
+)
+
+
+def source_named(name: str) -> Source | None:
+    return next((source for source in SOURCES if source.name == name.lower()), None)
+
+
+def source_for(path: Path) -> Source | None:
+    """The app whose file name this is, for a directory walk."""
+    return next((s for s in SOURCES if any(fnmatch.fnmatchcase(path.name, p) for p in s.names)), None)
+
+
+@cache
+def adapter(source: Source) -> Adapter:
+    module: Adapter = importlib.import_module(source.module)  # an adapter module (tests/sources)
+    return module
+
+
+def read_source(path: Path, source: Source | None, content: bytes | None = None) -> Document:
+    """The document at `path` (or `content`, read from standard input, named `path`): a
+    profile file without a source, else the app's file read by its adapter. Raises
+    UnreadableDocument for a file that cannot be read as text in its language."""
+    from mailcheck import loader
+
+    if source is None:
+        return loader.read_document(path) if content is None else loader.parse_document(content, path)
+    raw = loader.read_bytes(path) if content is None else loader.bounded(content)
+    return adapter(source).adapt(path, loader.decode(raw))
