@@ -17,15 +17,23 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from mailcheck import VERSION_TEXT, __version__
-from mailcheck.commands.common import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, default_format, usage_error, use_color
+from mailcheck.commands.common import (
+    EXIT_FINDINGS,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    default_format,
+    read_as_option,
+    usage_error,
+    use_color,
+)
 from mailcheck.commands.diff import diff
 from mailcheck.commands.probe import probe
 from mailcheck.outputs import Output, OutputError, emit, output_options, plan
-from mailcheck.sources import SOURCES
 
 if TYPE_CHECKING:
     from mailcheck.report import CheckReport
     from mailcheck.run import StandardInput
+    from mailcheck.sources import Source
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -80,13 +88,7 @@ def _exit_with(code: int | None) -> NoReturn:
     default=True,
     help="Search directories without skipping the files git ignores.",
 )
-@click.option(
-    "--as",
-    "read_as",
-    type=click.Choice([source.name for source in SOURCES], case_sensitive=False),
-    metavar="APP",
-    help="Read every file as this app's config file (" + ", ".join(s.name for s in SOURCES) + "), whatever its name.",
-)
+@read_as_option
 def check(
     paths: tuple[Path, ...],
     format_name: str | None,
@@ -97,13 +99,12 @@ def check(
     stdin_filename: Path | None,
     quiet: bool,
     respect_gitignore: bool,
-    read_as: str | None,
+    read_as: Source | None,
 ) -> int:
     """Check profile files and apps' config files; directories are searched for *.mail.yaml,
     *.mail.yml and the apps' files (grafana.ini, settings.py, ...), `-` reads standard input."""
     from mailcheck.outputs import refuse_inputs
     from mailcheck.run import RunError, run_check
-    from mailcheck.sources import source_named
 
     try:
         targets = plan(format_name, outputs, default_format())
@@ -115,7 +116,7 @@ def check(
             before_check=lambda files: refuse_inputs(targets, files),
             stdin=stdin,
             respect_gitignore=respect_gitignore,
-            read_as=source_named(read_as) if read_as else None,
+            read_as=read_as,
         )
         terminal, files = targets[0], targets[1:]
         if quiet and terminal.format == "text":

@@ -192,8 +192,24 @@ def read_document(path: Path) -> Document:
 def parse_document(raw: bytes, path: Path) -> Document:
     """`raw` read as a profile file is (bounded, UTF-8, one YAML mapping), named `path`:
     for standard input, which has no file of its own."""
+    document = _parse(raw, path, _Builder())
+    if not isinstance(document.data, dict):
+        kind = "empty" if document.data is None else f"a {kind_of(document.data)}"
+        raise UnreadableDocument(
+            f"the top level is {kind}, not a mapping",
+            "start the file with `version: 1` and a `profiles:` mapping",
+        )
+    return document
+
+
+def parse_documents(raw: bytes, path: Path) -> Document:
+    """`raw` read as a stream of YAML documents (`---` between them, as Kubernetes manifests
+    are written), with the same bounds: the Document's data is the list of them."""
+    return _parse(raw, path, _Builder(multiple=True))
+
+
+def _parse(raw: bytes, path: Path, builder: _Builder) -> Document:
     text = decode(bounded(raw))
-    builder = _Builder()
     # Building allocates hundreds of thousands of containers and creates no cycles:
     # the collector would spend about a third of the load time finding nothing.
     collecting = gc.isenabled()
@@ -203,12 +219,6 @@ def parse_document(raw: bytes, path: Path) -> Document:
     finally:
         if collecting:
             gc.enable()
-    if not isinstance(data, dict):
-        kind = "empty" if data is None else f"a {kind_of(data)}"
-        raise UnreadableDocument(
-            f"the top level is {kind}, not a mapping",
-            "start the file with `version: 1` and a `profiles:` mapping",
-        )
     lines = text.splitlines()
     comments = builder.comments(lines) if builder.scalar_spans is not None else {}
     return Document(path, lines, data, builder.problems, builder.secret_spans, builder.secret_values, comments)
@@ -357,7 +367,8 @@ class _Node:
 
 
 class _Builder:
-    def __init__(self, track_scalars: bool = False) -> None:
+    def __init__(self, track_scalars: bool = False, *, multiple: bool = False) -> None:
+        self.multiple = multiple  # a stream of documents (Kubernetes manifests), not one
         self.anchors: dict[str, _Node] = {}
         self.problems: list[LoadProblem] = []
         self.stack: list[_Frame] = []
@@ -384,7 +395,7 @@ class _Builder:
         # open. PyYAML's pure-Python parser has no such bound: read by it, the document is
         # refused where any document nested too deep is, at its 65th level.
         try:
-            _Builder(self.scalar_spans is not None)._build_from(BaseLoader(text))
+            _Builder(self.scalar_spans is not None, multiple=self.multiple)._build_from(BaseLoader(text))
         except YAMLError as err:
             raise _syntax_error(err, text) from None
         raise _syntax_error(refused, text)  # not reached: nested that deep, it is refused above
@@ -410,7 +421,7 @@ class _Builder:
                     handler(event)
                 elif isinstance(event, events.DocumentStartEvent):
                     documents += 1
-                    if documents > 1:
+                    if documents > 1 and not self.multiple:
                         raise UnreadableDocument(
                             "the file holds more than one YAML document",
                             "keep one document per file; remove the extra `---`",
@@ -420,6 +431,8 @@ class _Builder:
                     break
         finally:
             parser.dispose()
+        if self.multiple:
+            return self.root
         return self.root[0] if self.root else None
 
     # -- where secrets are written

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from mailcheck.checker import check_file
 from mailcheck.config import ConfigError, Settings, find_config, load_settings, rule_ids
-from mailcheck.discovery import PROFILE_SUFFIXES, NoSuchPath, discover, is_profile_file
-from mailcheck.loader import UnreadableDocument, decode, read_bytes
+from mailcheck.discovery import PROFILE_SUFFIXES, NoSuchPath, discover
 from mailcheck.report import CheckReport
-from mailcheck.sources import Source, adapter, source_for
+from mailcheck.sources import Source, holds_settings, source_of
 from mailcheck.text import display_path
 
 STDIN = "-"  # the path that means standard input, and the name its findings carry
@@ -65,21 +64,14 @@ def run_check(
 
 def _with_sources(files: list[Path], given: set[Path], read_as: Source | None) -> list[tuple[Path, Source | None]]:
     """Each file with the app whose adapter reads it (None: a profile file). A file a walk
-    found by an app's file name is kept only when its content is that app's: another
-    program's `custom.ini` is none of mailcheck's business. A file given by name is read."""
+    found by an app's file name is kept only when its content is that app's; a file given
+    by name, or with `--as`, is read."""
     chosen: list[tuple[Path, Source | None]] = []
     for file in files:
-        source = read_as or (None if is_profile_file(file.name) else source_for(file))
-        if source is None or file in given or read_as is not None or _holds_settings(file, source):
+        source = read_as or source_of(file)
+        if source is None or file in given or read_as is not None or holds_settings(file, source):
             chosen.append((file, source))
     return chosen
-
-
-def _holds_settings(file: Path, source: Source) -> bool:
-    try:
-        return adapter(source).recognises(decode(read_bytes(file)))
-    except UnreadableDocument:
-        return False
 
 
 def _check_stdin(
@@ -97,7 +89,7 @@ def _check_stdin(
         # the text came from (`git show :x.mail.yaml | mailcheck check - --stdin-filename x.mail.yaml`)
         before_check(([stdin.path] if named else []) + ([Path(settings.source)] if settings.source else []))
     shown = shown_path(stdin.path) if named else STDIN
-    source = read_as or (source_for(stdin.path) if named and not is_profile_file(stdin.path.name) else None)
+    source = read_as or (source_of(stdin.path) if named else None)
     return CheckReport([check_file(stdin.path, shown, settings, content=stdin.content, source=source)]), settings
 
 

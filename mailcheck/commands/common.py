@@ -7,8 +7,13 @@ no import cycle. A command returns its exit code; cli.py ends the run with it.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from mailcheck.sources import Source
 
 EXIT_OK = 0  # nothing reaches the failing level
 EXIT_FINDINGS = 1  # a finding does (check), a profile failed (probe), a change weakens (diff)
@@ -34,3 +39,22 @@ def use_color(stream: object) -> bool:
 def default_format() -> str:
     """GitHub annotations inside a GitHub Actions job, text elsewhere."""
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def read_as_option(command: Callable[..., int]) -> Callable[..., int]:
+    """`--as APP`, for the commands that read files (check, probe): every file read as that
+    app's config file, whatever its name. It passes the Source, or None."""
+    from mailcheck.sources import SOURCES, source_named
+
+    def to_source(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Source | None:
+        return source_named(value) if value else None
+
+    return click.option(
+        "--as",
+        "read_as",
+        type=click.Choice([source.name for source in SOURCES], case_sensitive=False),
+        metavar="APP",
+        callback=to_source,
+        help="Read every file as this app's config file (" + ", ".join(s.name for s in SOURCES) + "), "
+        "whatever its name.",
+    )(command)

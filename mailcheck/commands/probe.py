@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from mailcheck.commands.common import EXIT_FINDINGS, EXIT_OK, default_format, usage_error, use_color
+from mailcheck.commands.common import EXIT_FINDINGS, EXIT_OK, default_format, read_as_option, usage_error, use_color
 from mailcheck.outputs import Output, output_options
 from mailcheck.probe import DEFAULT_CONCURRENCY
+
+if TYPE_CHECKING:
+    from mailcheck.sources import Source
 
 PROGRESS_AFTER = 3  # show progress on a terminal when more profiles than this run
 
@@ -50,6 +54,7 @@ PROGRESS_AFTER = 3  # show progress on a terminal when more profiles than this r
     type=click.Path(path_type=Path, dir_okay=False),
     help="Settings file (default: nearest .mailcheck.yaml or pyproject.toml).",
 )
+@read_as_option
 def probe(
     paths: tuple[Path, ...],
     profiles: tuple[str, ...],
@@ -61,6 +66,7 @@ def probe(
     cert_warn_days: int,
     nameserver: str | None,
     config_path: Path | None,
+    read_as: Source | None,
 ) -> int:
     """Probe profiles against their live servers: DNS, TCP, TLS, certificate, login, test message.
 
@@ -96,6 +102,7 @@ def probe(
             on_start=progress.start,
             on_result=progress.advance,
             before_check=lambda files: refuse_inputs(targets, files),
+            read_as=read_as,
         )
     except (RunError, OutputError) as err:
         return usage_error(str(err))

@@ -25,6 +25,7 @@ from mailcheck.profile import ProfileView
 from mailcheck.rules import probe_rule_of
 from mailcheck.rules.base import ProfileContext
 from mailcheck.run import RunError, run_check
+from mailcheck.sources import Source
 
 SAFETY_MARGIN = 1.0  # seconds past a profile's timeout before the runner abandons its probe
 
@@ -53,11 +54,12 @@ def run_probe(
     on_start: Callable[[int], None] | None = None,
     on_result: OnResult | None = None,
     before_check: Callable[[list[Path]], None] | None = None,
+    read_as: Source | None = None,
 ) -> ProbeReport:
     """Lint `paths`, probe the selected profiles; RunError for a usage problem.
     `before_check` is run_check's: it sees the files read before any is checked."""
     started = time.monotonic()
-    check, settings = run_check(paths, config_path=config_path, before_check=before_check)
+    check, settings = run_check(paths, config_path=config_path, before_check=before_check, read_as=read_as)
     wanted = frozenset(profiles)
     targets, not_probed = select(check.results, wanted)
     if on_start is not None:
@@ -84,7 +86,11 @@ def select(files: list[FileResult], wanted: frozenset[str]) -> tuple[list[Target
                 continue
             seen.add(name)
             unsafe = unsafe_values(file, str(name))
-            if name not in file.valid_profiles:
+            deferred = file.document.deferred.get(str(name)) if file.document is not None else None
+            if deferred:
+                keys = ", ".join(".".join(k) for k in sorted(deferred))
+                not_probed.append(NotProbed(file.file, name, f"the app reads {keys} only when it runs"))
+            elif name not in file.valid_profiles:
                 not_probed.append(NotProbed(file.file, name, "structurally invalid (see the lint findings)"))
             elif unsafe:
                 not_probed.append(NotProbed(file.file, name, f"{unsafe} cannot be sent (see the lint findings)"))

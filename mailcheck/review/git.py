@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path, PurePosixPath
 
-from mailcheck.discovery import SKIPPED_DIRS, is_profile_file
+from mailcheck.discovery import SKIPPED_DIRS, is_checked_file
 from mailcheck.text import display_path
 
 
@@ -61,7 +61,11 @@ def resolve(revision: str, top: Path) -> str:
 
 
 def _profiles(paths: list[str]) -> list[str]:
-    return sorted(p for p in paths if is_profile_file(p) and not SKIPPED_DIRS.intersection(PurePosixPath(p).parts[:-1]))
+    return sorted(
+        p
+        for p in paths
+        if is_checked_file(PurePosixPath(p).name) and not SKIPPED_DIRS.intersection(PurePosixPath(p).parts[:-1])
+    )
 
 
 def tree_blobs(commit: str, top: Path) -> dict[str, str]:

@@ -54,10 +54,10 @@ def check(ctx: ProfileContext) -> Iterator[Problem]:
     profile = ctx.profile
     if profile.security is not Security.OPPORTUNISTIC or is_loopback(profile.host):
         return
-    carried = "the login and the mail" if profile.has_auth else "the mail"
+    carried = "the login and the mail then cross" if profile.has_auth else "the mail then crosses"
     yield ctx.problem(
         ("security",),
         f"STARTTLS is used only if {profile.host} offers it: anyone on the path can strip the offer, "
-        f"and {carried} then cross the network in cleartext",
+        f"and {carried} the network in cleartext",
         "require the upgrade: set security: starttls",
     )

@@ -35,7 +35,7 @@ class Source(NamedTuple):
 
 
 class Adapter(Protocol):
-    """What an adapter module provides (mypy checks each module against it)."""
+    """What an adapter module provides."""
 
     APP: App
 
@@ -51,6 +51,13 @@ class Adapter(Protocol):
 SOURCES: tuple[Source, ...] = (
     Source("grafana", "Grafana", "mailcheck.sources.grafana", ("grafana.ini", "custom.ini")),
     Source("django", "Django", "mailcheck.sources.django", ("settings.py", "settings_*.py", "*_settings.py")),
+    # apps' variables (GF_SMTP_*) in .env files and Compose files; Kubernetes manifests with --as env
+    Source(
+        "env",
+        "environment variables",
+        "mailcheck.sources.environment",
+        (".env", ".env.*", "*.env", "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"),
+    ),
 )
 
 
@@ -61,6 +68,24 @@ def source_named(name: str) -> Source | None:
 def source_for(path: Path) -> Source | None:
     """The app whose file name this is, for a directory walk."""
     return next((s for s in SOURCES if any(fnmatch.fnmatchcase(path.name, p) for p in s.names)), None)
+
+
+def source_of(path: Path) -> Source | None:
+    """What reads the file at `path` by its name: None for a profile file (*.mail.yaml)."""
+    from mailcheck.discovery import is_profile_file
+
+    return None if is_profile_file(path.name) else source_for(path)
+
+
+def holds_settings(path: Path, source: Source) -> bool:
+    """Whether the file at `path`, found by an app's file name, is that app's (by content):
+    another program's `custom.ini` or `.env` is none of mailcheck's business."""
+    from mailcheck.loader import UnreadableDocument, decode, read_bytes
+
+    try:
+        return adapter(source).recognises(decode(read_bytes(path)))
+    except UnreadableDocument:
+        return False
 
 
 @cache

@@ -81,6 +81,26 @@ APP = App(
 )
 
 
+# the same fixes, spelt as the variables that set them (sources/environment.py)
+ENVIRONMENT_APP = App(
+    "grafana",
+    "Grafana",
+    hints={
+        "MC201": "Grafana uses implicit TLS on port 465 only: keep port 587 and set "
+        "GF_SMTP_STARTTLS_POLICY=MandatoryStartTLS, or use GF_SMTP_HOST=smtp.example.com:465",
+        "MC204": "set GF_SMTP_STARTTLS_POLICY=MandatoryStartTLS (port 587), or use port 465 in GF_SMTP_HOST",
+        "MC205": "set GF_SMTP_STARTTLS_POLICY=MandatoryStartTLS; if the network is trusted, "
+        "suppress with `# mailcheck: disable-line MC205 -- reason`",
+        "MC206": "remove GF_SMTP_SKIP_VERIFY (or set it to false); for a private CA, add it to the trust store",
+        "MC214": "set GF_SMTP_STARTTLS_POLICY=MandatoryStartTLS (exactly so: other spellings are opportunistic)",
+        "MC303": "set the variable from a secret store at deploy time (a Compose secret, a Kubernetes Secret "
+        "with valueFrom), or GF_SMTP_PASSWORD=$__file{/run/secrets/smtp_password}",
+        "MC401": "set GF_SMTP_FROM_ADDRESS to the address Grafana sends from",
+        "MC402": "set GF_SMTP_FROM_ADDRESS",
+    },
+)
+
+
 def recognises(text: str) -> bool:
     try:
         return parse_ini(text).section(SECTION) is not None
@@ -94,17 +114,45 @@ def adapt(path: Path, text: str) -> Document:
     section = ini.section(SECTION)
     if section is None or not section.entries:
         return _document(path, text, ini, [], [], masked)
+    profile, notes = smtp_profile(section, PROFILE, password_cut=(SECTION, "password") in ini.cut_values)
+    return _document(path, text, ini, [profile], notes, masked)
+
+
+def smtp_profile(
+    section: Section, name: str, *, password_cut: bool = False
+) -> tuple[ProfileBuilder, list[LoadProblem]]:
+    """The profile `section`'s settings (key -> binding, from grafana.ini or GF_SMTP_*
+    variables) configure, and what Grafana would do otherwise than they say."""
     notes: list[LoadProblem] = []
-    profile = ProfileBuilder(PROFILE, section.mark)
+    profile = ProfileBuilder(name, section.mark)
     profile.set(("protocol",), "smtp")
-    _unknown_keys(section, notes)
+    _unknown_keys(section, name, notes)
     port = _server(profile, section, notes)
     _security(profile, section, port, notes)
     _verify(profile, section, notes)
-    _auth(profile, section, ini, notes)
+    _auth(profile, section, password_cut, notes)
     _sender(profile, section)
-    _enabled(section, notes)
-    return _document(path, text, ini, [profile], notes, masked)
+    _enabled(section, name, notes)
+    return profile, notes
+
+
+ENVIRONMENT_PREFIX = "GF_SMTP_"
+
+
+def from_environment(
+    variables: dict[str, Binding], mark: Mark, name: str
+) -> tuple[ProfileBuilder | None, list[LoadProblem]]:
+    """The profile GF_SMTP_* variables configure (pkg/setting/setting.go, applyEnvVariableOverrides:
+    `GF_` + section + `_` + key, upper-cased, overrides a key of the loaded files; an empty
+    variable changes nothing). None when no variable is Grafana's."""
+    keys = {f"{ENVIRONMENT_PREFIX}{key.upper()}": key for key in KEYS}
+    entries: dict[str, Binding] = {}
+    for variable, binding in variables.items():
+        if variable.startswith(ENVIRONMENT_PREFIX) and binding.value != "":
+            entries[keys.get(variable, variable)] = binding
+    if not entries:
+        return None, []
+    return smtp_profile(Section(SECTION, mark, entries), name)
 
 
 def _document(
@@ -124,20 +172,36 @@ def _written(section: Section, key: str) -> Binding | None:
     return binding if binding is not None and binding.value != "" else None
 
 
-def _unknown_keys(section: Section, notes: list[LoadProblem]) -> None:
+def _unknown_keys(section: Section, name: str, notes: list[LoadProblem]) -> None:
     for key, binding in section.entries.items():
         if key in KEYS:
             continue
-        close = difflib.get_close_matches(key, KEYS, n=1, cutoff=0.6) or [k for k in KEYS if k.lower() == key.lower()]
+        variable = key.startswith(ENVIRONMENT_PREFIX)
+        wanted = key.removeprefix(ENVIRONMENT_PREFIX).lower() if variable else key
+        close = difflib.get_close_matches(wanted, KEYS, n=1, cutoff=0.6) or [
+            k for k in KEYS if k.lower() == wanted.lower()
+        ]
+        what = "a setting" if variable else "an [smtp] key (its keys are case-sensitive)"
         notes.append(
             note(
                 "MC602",
                 binding.key_mark,
-                f"Grafana has no [smtp] key `{key}` and ignores it (its keys are case-sensitive)",
-                f"write `{close[0]}`" if close else f"the [smtp] keys are {', '.join(KEYS)}",
-                ("profiles", PROFILE),
+                f"`{binding.key}` is not {what} Grafana has: it ignores it",
+                f"write `{_spelt(close[0], binding)}`" if close else f"the [smtp] keys are {', '.join(KEYS)}",
+                ("profiles", name),
             )
         )
+
+
+def _spelt(key: str, binding: Binding) -> str:
+    """`key` as the setting `binding` is written: in grafana.ini, or as its GF_SMTP_ variable."""
+    return f"{ENVIRONMENT_PREFIX}{key.upper()}" if binding.key.startswith(ENVIRONMENT_PREFIX) else key
+
+
+def _assignment(key: str, value: str, binding: Binding) -> str:
+    """`key` set to `value` as the setting `binding` is written: `key = value` or `GF_SMTP_KEY=value`."""
+    spelt = _spelt(key, binding)
+    return f"{spelt}={value}" if spelt != key else f"{key} = {value}"
 
 
 def _server(profile: ProfileBuilder, section: Section, notes: list[LoadProblem]) -> int | None:
@@ -159,8 +223,8 @@ def _server(profile: ProfileBuilder, section: Section, notes: list[LoadProblem])
                 "MC603",
                 binding,
                 f"Grafana cannot use host `{binding.value}`: {split}; it fails on every send, not at start-up",
-                "write the port too: host = smtp.example.com:587 (or :465 for implicit TLS)",
-                ("profiles", PROFILE, "host"),
+                f"write the port too: {_assignment('host', 'smtp.example.com:587', binding)} (or :465 for implicit TLS)",
+                ("profiles", profile.name, "host"),
             )
         )
         # the mode's own port stands in, so the other rules still judge the rest
@@ -212,16 +276,16 @@ def _security(profile: ProfileBuilder, section: Section, port: int | None, notes
             note(
                 "MC602",
                 binding,
-                f"startTLS_policy `{policy}` is not one Grafana knows: it uses opportunistic STARTTLS instead",
+                f"{binding.key} `{policy}` is not one Grafana knows: it uses opportunistic STARTTLS instead",
                 (f"write `{close[0]}` exactly" if close else "write MandatoryStartTLS")
                 + " (Grafana takes NoStartTLS, MandatoryStartTLS or OpportunisticStartTLS, case-sensitive)",
-                ("profiles", PROFILE, "security"),
+                ("profiles", profile.name, "security"),
             )
         )
     profile.set(("security",), POLICIES.get(policy, "opportunistic"), binding)
 
 
-def _boolean(section: Section, key: str, notes: list[LoadProblem]) -> tuple[bool, Binding | None]:
+def _boolean(section: Section, key: str, name: str, notes: list[LoadProblem]) -> tuple[bool, Binding | None]:
     """go-ini's MustBool(false): a spelling it does not list is false, and is noted."""
     binding = _written(section, key)
     if binding is None:
@@ -232,30 +296,30 @@ def _boolean(section: Section, key: str, notes: list[LoadProblem]) -> tuple[bool
         note(
             "MC602",
             binding,
-            f"{key} `{binding.value}` is not a boolean go-ini reads: Grafana takes it as false",
+            f"{binding.key} `{binding.value}` is not a boolean go-ini reads: Grafana takes it as false",
             "write true or false",
-            ("profiles", PROFILE),
+            ("profiles", name),
         )
     )
     return False, binding
 
 
 def _verify(profile: ProfileBuilder, section: Section, notes: list[LoadProblem]) -> None:
-    skip, binding = _boolean(section, "skip_verify", notes)
+    skip, binding = _boolean(section, "skip_verify", profile.name, notes)
     if binding is not None:
         profile.set(("tls", "verify"), not skip, binding)
 
 
-def _auth(profile: ProfileBuilder, section: Section, ini: IniFile, notes: list[LoadProblem]) -> None:
+def _auth(profile: ProfileBuilder, section: Section, password_cut: bool, notes: list[LoadProblem]) -> None:
     user, password = _written(section, "user"), _written(section, "password")
-    if (SECTION, "password") in ini.cut_values:
+    if password_cut:
         notes.append(
             note(
                 "MC602",
                 section.entries["password"],
                 "the password holds `#` or `;`: go-ini ends the value there, and Grafana logs in with the part before",
                 'wrap the password in triple quotes: password = """..."""',
-                ("profiles", PROFILE, "auth", "password"),
+                ("profiles", profile.name, "auth", "password"),
             )
         )
     if user is None:
@@ -266,7 +330,7 @@ def _auth(profile: ProfileBuilder, section: Section, ini: IniFile, notes: list[L
                     password,
                     "password is set without user: Grafana logs in only with a user, so it sends without logging in",
                     "set user to the login name, or remove the password",
-                    ("profiles", PROFILE, "auth"),
+                    ("profiles", profile.name, "auth"),
                 )
             )
         return
@@ -290,8 +354,8 @@ def _sender(profile: ProfileBuilder, section: Section) -> None:
     profile.set(("from", "name"), name.value if name else DEFAULT_FROM_NAME, name)
 
 
-def _enabled(section: Section, notes: list[LoadProblem]) -> None:
-    _boolean(section, "enabled", notes)  # only a misspelt value matters: a disabled [smtp] is still checked
+def _enabled(section: Section, name: str, notes: list[LoadProblem]) -> None:
+    _boolean(section, "enabled", name, notes)  # only a misspelt value matters: a disabled [smtp] is still checked
 
 
 def _secret_spans(ini: IniFile) -> list[Span]:

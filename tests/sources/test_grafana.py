@@ -100,3 +100,31 @@ def test_a_file_go_ini_refuses_is_one_finding_not_a_traceback(tmp_path):
     [finding] = run.json()["findings"]
     assert (finding["rule"], finding["line"]) == ("MC001", 2)
     assert json.dumps(finding).count("neither a key") == 1
+
+
+def _git(folder: Path, *args: str) -> None:
+    import subprocess
+
+    subprocess.run(
+        ["git", "-c", "user.email=t@example.com", "-c", "user.name=t", *args],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+
+
+def test_diff_reviews_a_change_to_an_app_file(tmp_path):
+    _git(tmp_path, "init", "-q", ".")
+    ini = tmp_path / "grafana.ini"
+    ini.write_text(
+        "[smtp]\nhost = smtp.example.com:587\nstartTLS_policy = MandatoryStartTLS\nfrom_address = g@example.com\n",
+        encoding="utf-8",
+    )
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "mail")
+    ini.write_text(ini.read_text(encoding="utf-8").replace("MandatoryStartTLS", ""), encoding="utf-8")
+    run = mailcheck(tmp_path, "diff", "--fail-on-weakening", "HEAD")
+    assert run.exit_code == 1
+    assert "| **weakening** | `smtp` (`grafana.ini`) | `security` | `starttls` | `opportunistic` |" in run.stdout
+    assert "MC214 opportunistic-starttls at `grafana.ini:3`" in run.stdout

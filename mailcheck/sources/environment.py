@@ -1,0 +1,250 @@
+"""Apps configured by environment variables: `.env` files, Compose files, Kubernetes manifests.
+
+Many deployments set mail settings as variables (`GF_SMTP_HOST`) where the app runs rather
+than in its own file. This adapter reads the variables with their positions and hands each
+group (a `.env` file, one Compose service, one container or ConfigMap) to the apps that read
+variables (today Grafana, sources/grafana.py `from_environment`):
+- `.env` files with python-dotenv's parser (dotenv.parser.parse_stream, which yields each
+  binding with the line it was read from), the syntax Compose's `env_file` shares with it;
+- Compose files (`compose.yaml`, `docker-compose.yml`): `services.NAME.environment`, as a
+  mapping or a list of `NAME=value` (Compose specification, "environment");
+- Kubernetes manifests (`--as env`, any number of `---` documents): a container's `env`
+  list (`name` with `value`; `valueFrom` is read at run time) and a ConfigMap's `data`.
+A variable whose value comes from elsewhere at run time (`valueFrom`, `${VAR}` in Compose)
+is a reference, never an inline secret.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from mailcheck.loader import START, Document, LoadProblem, Mark, MarkedList, MarkedMap, Span, UnreadableDocument
+from mailcheck.secrets import is_secret_key
+from mailcheck.sources import grafana
+from mailcheck.sources.base import App, Binding, ProfileBuilder, adapted_document
+
+APP = App("env", "environment variables", hints=grafana.ENVIRONMENT_APP.hints)
+COMPOSE_NAMES = frozenset({"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"})
+WORKLOADS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
+
+
+class Group(NamedTuple):
+    """The variables one process sees: a `.env` file, a Compose service, a container."""
+
+    name: str  # the profile names' prefix ("" for a .env file)
+    mark: Mark
+    variables: dict[str, Binding]
+
+
+def recognises(text: str) -> bool:
+    """Whether the file sets an app's variables, read as YAML (Compose, Kubernetes) or as a
+    .env file: a walk finds both kinds by name, and the one that does not fit reads nothing."""
+    if grafana.ENVIRONMENT_PREFIX not in text:  # no app's variable is set without its name
+        return False
+    return any(_sets_variables(kind, text) for kind in (Path("compose.yaml"), Path(".env")))
+
+
+def _sets_variables(kind: Path, text: str) -> bool:
+    try:
+        return bool(adapt(kind, text).data["profiles"])
+    except UnreadableDocument:
+        return False
+
+
+def adapt(path: Path, text: str) -> Document:
+    groups, comments, masked = _read(path, text)
+    profiles: list[ProfileBuilder] = []
+    notes: list[LoadProblem] = []
+    for group in groups:
+        name = f"{group.name}.smtp" if group.name else "smtp"
+        profile, found = grafana.from_environment(group.variables, group.mark, name)
+        if profile is not None:
+            profiles.append(profile)
+            notes += found
+    return adapted_document(path, text, APP, profiles, notes=notes, comments=comments, masked=masked)
+
+
+def _read(path: Path, text: str) -> tuple[list[Group], dict[int, str], list[Span]]:
+    if path.name in COMPOSE_NAMES or (path.suffix in (".yaml", ".yml") and not path.name.startswith(".env")):
+        return _from_yaml(path, text)
+    bindings = _dotenv(text)
+    masked = [b.span for b in bindings if is_secret_key(b.key)]
+    comments = _dotenv_comments(text)
+    return [Group("", START, {b.key: b for b in bindings})], comments, masked
+
+
+# --- .env files ---------------------------------------------------------------------------
+
+
+def _dotenv(text: str) -> list[Binding]:
+    from dotenv.parser import parse_stream  # imported only for a .env file
+
+    bindings = []
+    for parsed in parse_stream(io.StringIO(text)):
+        if parsed.error:
+            line = parsed.original.string.rstrip("\n")
+            raise UnreadableDocument(
+                "a line is not NAME=value: Compose and python-dotenv do not read it",
+                "write NAME=value, quote a value with spaces, start a comment with #",
+                Mark(parsed.original.line, len(line) - len(line.lstrip()) + 1),
+            )
+        if parsed.key is None or parsed.value is None:
+            continue
+        bindings.append(_dotenv_binding(parsed.key, parsed.value, parsed.original.string, parsed.original.line))
+    return bindings
+
+
+def _dotenv_binding(key: str, value: str, original: str, line: int) -> Binding:
+    """Where `key` and its value are written in `original` (its line(s) as read)."""
+    key_at = original.find(key)
+    equals = original.find("=", key_at + len(key))
+    start = equals + 1
+    while start < len(original) and original[start] in " \t":
+        start += 1
+    written = original[start:].rstrip("\n")
+    if written[:1] in ("'", '"'):
+        close = written.find(written[0], 1)
+        while close > 0 and written[0] == '"' and written[close - 1] == "\\":
+            close = written.find('"', close + 1)
+        written = written[: close + 1] if close > 0 else written
+    else:
+        comment = written.find(" #")
+        written = (written[:comment] if comment >= 0 else written).rstrip()
+    before = original[:start]
+    start_mark = Mark(line + before.count("\n"), start - (before.rfind("\n") + 1) + 1)
+    end_line = start_mark.line + written.count("\n")
+    end_column = (len(written) - written.rfind("\n")) if "\n" in written else start_mark.column + len(written)
+    return Binding(key, value, Mark(line, key_at + 1), start_mark, Span(start_mark, Mark(end_line, end_column)))
+
+
+def _dotenv_comments(text: str) -> dict[int, str]:
+    found = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.lstrip()
+        if stripped.startswith("#"):
+            found[number] = stripped
+        elif " #" in line and "mailcheck:" in line:
+            found[number] = line[line.index(" #") + 1 :]
+    return found
+
+
+# --- Compose files and Kubernetes manifests ----------------------------------------------
+
+
+def _from_yaml(path: Path, text: str) -> tuple[list[Group], dict[int, str], list[Span]]:
+    from mailcheck.loader import parse_documents
+
+    document = parse_documents(text.encode("utf-8"), path)
+    groups = [group for data in document.data for group in _groups(document, data)]
+    return groups, document.comments, list(document.secret_spans)
+
+
+def _groups(document: Document, data: Any) -> Iterator[Group]:
+    if not isinstance(data, MarkedMap):
+        return
+    services = data.get("services")
+    if isinstance(services, MarkedMap):  # a Compose file
+        for name, service in services.items():
+            if isinstance(service, MarkedMap) and "environment" in service:
+                variables = _compose_environment(document, service["environment"])
+                yield Group(str(name), service.mark, variables)
+        return
+    kind = data.get("kind")
+    if kind == "ConfigMap" and isinstance(data.get("data"), MarkedMap):
+        yield Group(_metadata_name(data), data["data"].mark, _mapping(data["data"]))
+    elif kind in WORKLOADS:
+        for container in _containers(data):
+            yield Group(str(container.get("name", "container")), container.mark, _container_env(container))
+
+
+def _compose_environment(document: Document, environment: Any) -> dict[str, Binding]:
+    if isinstance(environment, MarkedMap):
+        return _mapping(environment)
+    variables: dict[str, Binding] = {}
+    if isinstance(environment, MarkedList):
+        for index, item in enumerate(environment):
+            if not isinstance(item, str) or "=" not in item:
+                continue
+            key, value = item.split("=", 1)
+            mark = environment.item_marks[index]
+            value_mark = _character(document, environment, index, len(key) + 1)
+            end = Mark(value_mark.line, value_mark.column + len(value))
+            variables[key] = Binding(key, value, mark, value_mark, Span(value_mark, end))
+    return variables
+
+
+def _character(document: Document, items: MarkedList, index: int, offset: int) -> Mark:
+    """Where character `offset` of list item `index` is written (quotes counted)."""
+    mark = items.item_marks[index]
+    line = document.lines[mark.line - 1] if 0 < mark.line <= len(document.lines) else ""
+    quoted = line[mark.column - 1 : mark.column] in ("'", '"')
+    return Mark(mark.line, mark.column + offset + (1 if quoted else 0))
+
+
+def _mapping(values: MarkedMap) -> dict[str, Binding]:
+    variables = {}
+    for key, value in values.items():
+        if isinstance(value, (str, int, float, bool)):
+            mark = values.value_marks.get(key, values.mark)
+            text = _scalar_text(value)
+            variables[str(key)] = Binding(
+                str(key),
+                text,
+                values.key_marks.get(key, mark),
+                mark,
+                Span(mark, Mark(mark.line, mark.column + len(text))),
+            )
+    return variables
+
+
+def _scalar_text(value: Any) -> str:
+    """A YAML scalar as the process sees it in its environment (Compose writes booleans as
+    `true`/`false`)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+# where each kind keeps its pod spec
+_POD_SPEC = {"Pod": ("spec",), "CronJob": ("spec", "jobTemplate", "spec", "template", "spec")}
+_TEMPLATE_POD_SPEC = ("spec", "template", "spec")
+
+
+def _containers(workload: MarkedMap) -> Iterator[MarkedMap]:
+    pod: Any = workload
+    for key in _POD_SPEC.get(str(workload.get("kind")), _TEMPLATE_POD_SPEC):
+        pod = pod.get(key) if isinstance(pod, MarkedMap) else None
+    for key in ("initContainers", "containers"):
+        items = pod.get(key) if isinstance(pod, MarkedMap) else None
+        if isinstance(items, MarkedList):
+            yield from (c for c in items if isinstance(c, MarkedMap))
+
+
+def _container_env(container: MarkedMap) -> dict[str, Binding]:
+    variables: dict[str, Binding] = {}
+    env = container.get("env")
+    if not isinstance(env, MarkedList):
+        return variables
+    for item in env:
+        if not isinstance(item, MarkedMap) or not isinstance(item.get("name"), str):
+            continue
+        name = item["name"]
+        mark = item.value_marks.get("value", item.mark)
+        if "value" in item and isinstance(item["value"], (str, int, float, bool)):
+            text = _scalar_text(item["value"])
+            variables[name] = Binding(
+                name, text, item.key_marks["name"], mark, Span(mark, Mark(mark.line, mark.column + len(text)))
+            )
+        elif "valueFrom" in item:  # a Secret or ConfigMap key, read when the pod starts
+            at = item.value_marks.get("valueFrom", item.mark)
+            variables[name] = Binding(name, "${" + name + "}", item.key_marks["name"], at, Span(at, at))
+    return variables
+
+
+def _metadata_name(data: MarkedMap) -> str:
+    metadata = data.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, MarkedMap) else None
+    return str(name) if name else "configmap"
