@@ -36,9 +36,9 @@ def is_profile_file(name: str) -> bool:
 
 def is_checked_file(name: str) -> bool:
     """A profile file, or a file an app's adapter reads by this name (sources/__init__.py)."""
-    from mailcheck.sources import source_for
+    from mailcheck.sources import candidates
 
-    return is_profile_file(name) or source_for(Path(name)) is not None
+    return is_profile_file(name) or bool(candidates(Path(name)))
 
 
 def discover(paths: Iterable[Path], *, respect_gitignore: bool = True) -> list[Path]:

@@ -22,7 +22,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from mailcheck.secrets import is_reference, is_secret_key, secret_key_index, secret_values
 
@@ -93,6 +93,14 @@ class MarkedList(list[Any]):
         super().__init__()
         self.mark = mark
         self.item_marks: list[Mark] = []
+
+
+class Tagged(NamedTuple):
+    """A scalar with one of an app's own tags (Home Assistant's `!secret smtp_password`),
+    read only when the adapter asks for them: data for the adapter, never code that runs."""
+
+    tag: str
+    value: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +214,12 @@ def parse_documents(raw: bytes, path: Path) -> Document:
     """`raw` read as a stream of YAML documents (`---` between them, as Kubernetes manifests
     are written), with the same bounds: the Document's data is the list of them."""
     return _parse(raw, path, _Builder(multiple=True))
+
+
+def parse_app_document(raw: bytes, path: Path, app_tags: frozenset[str]) -> Document:
+    """`raw` read as an app's YAML file: one document, any top-level value, and the app's own
+    scalar tags (`!secret NAME`) kept as Tagged values; any other tag is refused as usual."""
+    return _parse(raw, path, _Builder(app_tags=app_tags))
 
 
 def _parse(raw: bytes, path: Path, builder: _Builder) -> Document:
@@ -367,8 +381,11 @@ class _Node:
 
 
 class _Builder:
-    def __init__(self, track_scalars: bool = False, *, multiple: bool = False) -> None:
+    def __init__(
+        self, track_scalars: bool = False, *, multiple: bool = False, app_tags: frozenset[str] = frozenset()
+    ) -> None:
         self.multiple = multiple  # a stream of documents (Kubernetes manifests), not one
+        self.app_tags = app_tags  # an app's own scalar tags, kept as data (see Tagged)
         self.anchors: dict[str, _Node] = {}
         self.problems: list[LoadProblem] = []
         self.stack: list[_Frame] = []
@@ -448,8 +465,9 @@ class _Builder:
         return own, own
 
     def _record_secret(self, value: Any, spans: tuple[Span, ...]) -> None:
-        """A secret-looking key's value is written at `spans`; a reference holds no secret."""
-        if not is_reference(value):
+        """A secret-looking key's value is written at `spans`; a reference holds no secret,
+        nor does an app's tag (`!secret NAME` names where the app keeps it)."""
+        if not is_reference(value) and not isinstance(value, Tagged):
             self.secret_spans.extend(spans)
             self.secret_values.extend(secret_values(value))
 
@@ -551,6 +569,8 @@ class _Builder:
         if tag is None or tag == "!":
             plain = event.implicit[0] and event.style in ("", None)
             return resolve_plain(event.value) if plain else event.value
+        if tag in self.app_tags:
+            return Tagged(tag, event.value)
         short = self._check_tag(event, None)
         try:
             return _EXPLICIT[short](event.value)

@@ -11,7 +11,7 @@ from mailcheck.checker import check_file
 from mailcheck.config import ConfigError, Settings, find_config, load_settings, rule_ids
 from mailcheck.discovery import PROFILE_SUFFIXES, NoSuchPath, discover
 from mailcheck.report import CheckReport
-from mailcheck.sources import Source, holds_settings, source_of
+from mailcheck.sources import Source, candidates, source_of
 from mailcheck.text import display_path
 
 STDIN = "-"  # the path that means standard input, and the name its findings carry
@@ -68,8 +68,8 @@ def _with_sources(files: list[Path], given: set[Path], read_as: Source | None) -
     by name, or with `--as`, is read."""
     chosen: list[tuple[Path, Source | None]] = []
     for file in files:
-        source = read_as or source_of(file)
-        if source is None or file in given or read_as is not None or holds_settings(file, source):
+        keep, source = (True, read_as) if read_as is not None else source_of(file, given=file in given)
+        if keep:
             chosen.append((file, source))
     return chosen
 
@@ -89,7 +89,8 @@ def _check_stdin(
         # the text came from (`git show :x.mail.yaml | mailcheck check - --stdin-filename x.mail.yaml`)
         before_check(([stdin.path] if named else []) + ([Path(settings.source)] if settings.source else []))
     shown = shown_path(stdin.path) if named else STDIN
-    source = read_as or (source_of(stdin.path) if named else None)
+    # standard input's name says the app (`--stdin-filename grafana.ini`); the content is not on disk
+    source = read_as or (next(iter(candidates(stdin.path)), None) if named else None)
     return CheckReport([check_file(stdin.path, shown, settings, content=stdin.content, source=source)]), settings
 
 

@@ -20,7 +20,7 @@ from mailcheck.format import profiles_of
 from mailcheck.loader import UnreadableDocument, read_document
 from mailcheck.review import git
 from mailcheck.secrets import Redactor
-from mailcheck.sources import holds_settings, source_of
+from mailcheck.sources import source_of
 from mailcheck.text import display_path
 
 
@@ -47,13 +47,11 @@ class Snapshot:
 
 def from_file(path: Path, given: str, key: str, settings: Settings) -> Snapshot:
     """One file, keyed as `key` so that the two files of a comparison are matched."""
-    return Snapshot(given, {key: check_file(path, given, settings, source=source_of(path))})
+    return Snapshot(given, {key: check_file(path, given, settings, source=source_of(path, given=True)[1])})
 
 
 def from_worktree(top: Path, settings: Settings) -> Snapshot:
-    files = {
-        p: check_file(top / p, p, settings, source=source_of(Path(p))) for p in _theirs(top, git.worktree_profiles(top))
-    }
+    files = _read(top, git.worktree_profiles(top), settings)
     return Snapshot("working tree", files)
 
 
@@ -69,18 +67,19 @@ def from_revision(revision: str, top: Path, settings: Settings) -> Snapshot:
         for path, content in blobs.items():
             _write_below(root, path, content)
         _stand_in_ca_files(root, wanted, set(all_paths))
-        files = {p: check_file(root / p, p, settings, source=source_of(Path(p))) for p in _theirs(root, wanted)}
+        files = _read(root, wanted, settings)
     return Snapshot(label, files)
 
 
-def _theirs(root: Path, paths: list[str]) -> list[str]:
-    """The profile files among `paths`, and the app files whose content is the app's."""
-    kept = []
+def _read(root: Path, paths: list[str], settings: Settings) -> dict[str, FileResult]:
+    """The profile files among `paths` (below `root`), and the app files whose content is
+    the app's, each checked as `check` checks it."""
+    files = {}
     for path in paths:
-        source = source_of(Path(path))
-        if source is None or holds_settings(root / path, source):
-            kept.append(path)
-    return kept
+        keep, source = source_of(root / path, given=False)
+        if keep:
+            files[path] = check_file(root / path, path, settings, source=source)
+    return files
 
 
 def _write_below(root: Path, path: str, content: bytes) -> None:

@@ -16,11 +16,11 @@ import fnmatch
 import importlib
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from mailcheck.loader import Document
-    from mailcheck.sources.base import App
+    from mailcheck.sources.base import Adapter
 
 
 class Source(NamedTuple):
@@ -32,20 +32,6 @@ class Source(NamedTuple):
     # file names a directory walk picks up (fnmatch patterns on the name alone); the adapter
     # then decides by content, so an unrelated `custom.ini` is not reported
     names: tuple[str, ...]
-
-
-class Adapter(Protocol):
-    """What an adapter module provides."""
-
-    APP: App
-
-    def recognises(self, text: str) -> bool:
-        """Whether `text` holds this app's mail settings (for files a walk found by name)."""
-        ...
-
-    def adapt(self, path: Path, text: str) -> Document:
-        """The profiles `text` (the file at `path`) configures, marked where it writes them."""
-        ...
 
 
 SOURCES: tuple[Source, ...] = (
@@ -65,21 +51,38 @@ def source_named(name: str) -> Source | None:
     return next((source for source in SOURCES if source.name == name.lower()), None)
 
 
-def source_for(path: Path) -> Source | None:
-    """The app whose file name this is, for a directory walk."""
-    return next((s for s in SOURCES if any(fnmatch.fnmatchcase(path.name, p) for p in s.names)), None)
-
-
-def source_of(path: Path) -> Source | None:
-    """What reads the file at `path` by its name: None for a profile file (*.mail.yaml)."""
+def candidates(path: Path) -> list[Source]:
+    """The apps that use this file name (several may: configuration.yaml is Home Assistant's
+    and Authelia's), for a directory walk; none for a profile file."""
     from mailcheck.discovery import is_profile_file
 
-    return None if is_profile_file(path.name) else source_for(path)
+    if is_profile_file(path.name):
+        return []
+    return [s for s in SOURCES if any(fnmatch.fnmatchcase(path.name, p) for p in s.names)]
+
+
+def app_reading(path: Path) -> Source | None:
+    """The app whose settings the file at `path` holds: of the apps using its name, the
+    first whose adapter recognises the content. None for another program's `custom.ini`."""
+    return next((source for source in candidates(path) if holds_settings(path, source)), None)
+
+
+def source_of(path: Path, *, given: bool) -> tuple[bool, Source | None]:
+    """(whether to check the file, the app that reads it; None: a profile file). A file a
+    walk found by an app's name is checked when its content is the app's; a file given by
+    name always is, read by its app (the first using the name when none recognises it, so
+    that the user hears why nothing is found)."""
+    named = candidates(path)
+    if not named:
+        return True, None
+    found = app_reading(path)
+    if found is not None:
+        return True, found
+    return given, named[0]
 
 
 def holds_settings(path: Path, source: Source) -> bool:
-    """Whether the file at `path`, found by an app's file name, is that app's (by content):
-    another program's `custom.ini` or `.env` is none of mailcheck's business."""
+    """Whether the file at `path` holds `source`'s settings (by its adapter's reading)."""
     from mailcheck.loader import UnreadableDocument, decode, read_bytes
 
     try:

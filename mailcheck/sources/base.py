@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from mailcheck.loader import START, Document, LoadProblem, Mark, MarkedMap, Span
 from mailcheck.secrets import secret_values
@@ -30,6 +30,20 @@ class App(NamedTuple):
     title: str  # "Grafana"
     # rule ID -> the fix in the app's own settings, replacing the hint in profile terms
     hints: Mapping[str, str] = {}
+
+
+class Adapter(Protocol):
+    """What an adapter module provides (sources/__init__.py imports it when a file of its app is read)."""
+
+    APP: App
+
+    def recognises(self, text: str) -> bool:
+        """Whether `text` holds this app's mail settings (for files a walk found by name)."""
+        ...
+
+    def adapt(self, path: Path, text: str) -> Document:
+        """The profiles `text` (the file at `path`) configures, marked where it writes them."""
+        ...
 
 
 class Binding(NamedTuple):

@@ -182,3 +182,25 @@ def test_pyyamls_pure_python_parser_reads_the_same_documents(example: Path, monk
     with_libyaml = _everything(parse_document(raw, example))
     monkeypatch.delattr(yaml, "CBaseLoader")
     assert _everything(parse_document(raw, example)) == with_libyaml
+
+
+# --- an app's own YAML: streams of documents, the app's tags ----------------------------
+
+
+def test_a_stream_of_documents_is_read_whole_with_each_documents_marks() -> None:
+    from mailcheck.loader import parse_documents
+
+    document = parse_documents(b"kind: ConfigMap\n---\nkind: Deployment\nspec: {a: 1}\n", Path("k.yaml"))
+    assert [d["kind"] for d in document.data] == ["ConfigMap", "Deployment"]
+    assert document.data[1].value_marks["spec"] == Mark(4, 7)
+
+
+def test_an_apps_own_tags_are_kept_as_data_and_hold_no_secret() -> None:
+    from mailcheck.loader import Tagged, parse_app_document
+
+    text = b"notify:\n  password: !secret smtp_password\n  token: inline-one\n"
+    document = parse_app_document(text, Path("configuration.yaml"), frozenset({"!secret"}))
+    assert document.data["notify"]["password"] == Tagged("!secret", "smtp_password")
+    assert document.secret_values == ["inline-one"]  # the tag names where the app keeps it
+    with pytest.raises(UnreadableDocument, match="the tag !include is not supported"):
+        parse_app_document(b"a: !include other.yaml\n", Path("configuration.yaml"), frozenset({"!secret"}))

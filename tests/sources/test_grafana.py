@@ -128,3 +128,21 @@ def test_diff_reviews_a_change_to_an_app_file(tmp_path):
     assert run.exit_code == 1
     assert "| **weakening** | `smtp` (`grafana.ini`) | `security` | `starttls` | `opportunistic` |" in run.stdout
     assert "MC214 opportunistic-starttls at `grafana.ini:3`" in run.stdout
+
+
+def test_standard_input_named_as_an_app_file_is_read_by_its_adapter(tmp_path):
+    from click.testing import CliRunner
+
+    from mailcheck.cli import cli
+    from tests.cli_run import cwd
+
+    repo(tmp_path)
+    with cwd(tmp_path):
+        result = CliRunner().invoke(
+            cli,
+            ["check", "--format", "json", "-", "--stdin-filename", "grafana.ini"],
+            input="[smtp]\nhost = smtp.example.com\n",
+            env={"GITHUB_ACTIONS": None},
+        )
+    found = [(f["rule"], f["file"], f["line"]) for f in json.loads(result.stdout)["findings"]]
+    assert found == [("MC214", "grafana.ini", 1), ("MC603", "grafana.ini", 2)]
