@@ -28,9 +28,19 @@ from pathlib import Path
 from typing import Any
 
 from mailcheck.loader import Document, LoadProblem, Mark, Span, UnreadableDocument
-from mailcheck.secrets import is_secret_key
 from mailcheck.sources.base import App, Binding, ProfileBuilder, adapted_document, note
-from mailcheck.sources.ini import COMMENT_MARKERS, IniFile, Section, parse_ini
+from mailcheck.sources.golang import split_host_port
+from mailcheck.sources.ini import (
+    COMMENT_MARKERS,
+    FALSE,
+    TRUE,
+    IniFile,
+    Section,
+    directive_comments,
+    parse_ini,
+    secret_spans,
+    written,
+)
 
 SECTION = "smtp"
 PROFILE = "smtp"
@@ -53,9 +63,6 @@ DEFAULT_FROM = "admin@grafana.localhost"
 DEFAULT_FROM_NAME = "Grafana"
 IMPLICIT_TLS_PORT = 465  # go-mail: `SSL: port == 465`
 POLICIES = {"NoStartTLS": "none", "MandatoryStartTLS": "starttls", "OpportunisticStartTLS": "opportunistic"}
-# go-ini's parseBool, exactly
-TRUE = frozenset(["1", "t", "T", "true", "TRUE", "True", "YES", "yes", "Yes", "y", "ON", "on", "On"])
-FALSE = frozenset(["0", "f", "F", "false", "FALSE", "False", "NO", "no", "No", "n", "OFF", "off", "Off"])
 _EXPANSION = re.compile(r"\$(|__\w+)\{([^}]+)\}")  # expanders.go's pattern
 
 _STARTTLS_HINT = (
@@ -110,7 +117,7 @@ def recognises(text: str) -> bool:
 
 def adapt(path: Path, text: str) -> Document:
     ini = parse_ini(text)
-    masked = list(_secret_spans(ini))
+    masked = secret_spans(ini, is_reference=lambda value: _EXPANSION.fullmatch(value) is not None)
     section = ini.section(SECTION)
     if section is None or not section.entries:
         return _document(path, text, ini, [], [], masked)
@@ -158,18 +165,10 @@ def from_environment(
 def _document(
     path: Path, text: str, ini: IniFile, profiles: list[ProfileBuilder], notes: list[LoadProblem], masked: list[Span]
 ) -> Document:
-    secret_lines = {line for span in masked for line in range(span.start.line, span.end.line + 1)}
-    # a "comment" that an inline `#` cut from a secret is the rest of the secret: never a directive
-    comments = {line: text for line, text in ini.comments.items() if line not in secret_lines}
+    comments = directive_comments(ini, masked)
     return adapted_document(
         path, text, APP, profiles, notes=notes, comments=comments, comment_markers=COMMENT_MARKERS, masked=masked
     )
-
-
-def _written(section: Section, key: str) -> Binding | None:
-    """The key's binding when it has a value; an empty value leaves Grafana's default."""
-    binding = section.entries.get(key)
-    return binding if binding is not None and binding.value != "" else None
 
 
 def _unknown_keys(section: Section, name: str, notes: list[LoadProblem]) -> None:
@@ -206,7 +205,7 @@ def _assignment(key: str, value: str, binding: Binding) -> str:
 
 def _server(profile: ProfileBuilder, section: Section, notes: list[LoadProblem]) -> int | None:
     """Set host and port from `host` ("host:port"); the port, when it can be known."""
-    binding = _written(section, "host")
+    binding = written(section, "host")
     if binding is None:
         host, port = DEFAULT_HOST.rsplit(":", 1)
         profile.set(("host",), host)
@@ -237,21 +236,11 @@ def _server(profile: ProfileBuilder, section: Section, notes: list[LoadProblem])
 
 
 def _split_host_port(value: str) -> tuple[str, int] | str:
-    """Go's net.SplitHostPort and then strconv.Atoi: (host, port), or why not."""
-    if value.startswith("["):
-        close = value.find("]")
-        if close < 0:
-            return "missing ']' in address"
-        host, rest = value[1:close], value[close + 1 :]
-        if not rest.startswith(":"):
-            return "missing port in address"
-        port = rest[1:]
-    else:
-        if ":" not in value:
-            return "missing port in address"
-        host, port = value.rsplit(":", 1)
-        if ":" in host:
-            return "too many colons in address"
+    """Go's net.SplitHostPort (sources/golang.py) and then strconv.Atoi: (host, port), or why not."""
+    split = split_host_port(value)
+    if isinstance(split, str):
+        return split
+    host, port = split
     if not port.isascii() or not port.isdigit():
         return f'the port "{port}" is not a number'
     return host, int(port)
@@ -287,7 +276,7 @@ def _security(profile: ProfileBuilder, section: Section, port: int | None, notes
 
 def _boolean(section: Section, key: str, name: str, notes: list[LoadProblem]) -> tuple[bool, Binding | None]:
     """go-ini's MustBool(false): a spelling it does not list is false, and is noted."""
-    binding = _written(section, key)
+    binding = written(section, key)
     if binding is None:
         return False, None
     if binding.value in TRUE or binding.value in FALSE:
@@ -311,7 +300,7 @@ def _verify(profile: ProfileBuilder, section: Section, notes: list[LoadProblem])
 
 
 def _auth(profile: ProfileBuilder, section: Section, password_cut: bool, notes: list[LoadProblem]) -> None:
-    user, password = _written(section, "user"), _written(section, "password")
+    user, password = written(section, "user"), written(section, "password")
     if password_cut:
         notes.append(
             note(
@@ -349,25 +338,10 @@ def _secret(value: str) -> Any:
 
 
 def _sender(profile: ProfileBuilder, section: Section) -> None:
-    address, name = _written(section, "from_address"), _written(section, "from_name")
+    address, name = written(section, "from_address"), written(section, "from_name")
     profile.set(("from", "address"), address.value if address else DEFAULT_FROM, address)
     profile.set(("from", "name"), name.value if name else DEFAULT_FROM_NAME, name)
 
 
 def _enabled(section: Section, name: str, notes: list[LoadProblem]) -> None:
     _boolean(section, "enabled", name, notes)  # only a misspelt value matters: a disabled [smtp] is still checked
-
-
-def _secret_spans(ini: IniFile) -> list[Span]:
-    """Every value under a secret-looking key, in any section (grafana.ini holds database and
-    admin passwords too): masked wherever a finding's line is shown. A value an inline `#`
-    cut is masked to the end of its line, since the rest is the secret's too."""
-    spans = []
-    for section in ini.sections.values():
-        for key, binding in section.entries.items():
-            if not is_secret_key(key) or _EXPANSION.fullmatch(binding.value):
-                continue
-            cut = (section.name, key) in ini.cut_values
-            end = Mark(binding.span.end.line, 10**6) if cut else binding.span.end
-            spans.append(Span(binding.span.start, end))
-    return spans

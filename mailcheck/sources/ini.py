@@ -12,14 +12,18 @@ other values than the app uses. What go-ini does (parser.go, `parse`, `readKeyNa
   comment starts at the first `#` or `;` anywhere in it (so `password = a#b` is `a`), and
   then one pair of surrounding `"` or `'` is removed;
 - a line that is none of these (no delimiter) is an error: the app does not start.
+An app that loads with other options says so: Gitea sets `IgnoreContinuation` (parse_ini's
+`continuation=False`), so a trailing `\\` stays in the value and the next line is its own.
 Values and keys are kept with their positions; comments with theirs, for suppressions.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mailcheck.loader import Mark, Span, UnreadableDocument
+from mailcheck.secrets import is_secret_key
 from mailcheck.sources.base import Binding
 
 COMMENT_MARKERS = "#;"
@@ -44,14 +48,17 @@ class IniFile:
         return self.sections.get(name)
 
 
-def parse_ini(text: str) -> IniFile:
-    """Read `text` as go-ini would; raise UnreadableDocument where go-ini refuses the file."""
-    return _Reader(text.split("\n")).read()
+def parse_ini(text: str, *, continuation: bool = True) -> IniFile:
+    """Read `text` as go-ini would; raise UnreadableDocument where go-ini refuses the file.
+    `continuation=False` is go-ini's `LoadOptions{IgnoreContinuation: true}`: a value ending
+    in `\\` is taken as written (parser.go, readValue, checks it before inline comments)."""
+    return _Reader(text.split("\n"), continuation=continuation).read()
 
 
 class _Reader:
-    def __init__(self, lines: list[str]) -> None:
+    def __init__(self, lines: list[str], *, continuation: bool = True) -> None:
         self.lines = lines
+        self.continuation = continuation
         self.number = 0  # of the line being read, 1-based
         self.result = IniFile()
 
@@ -125,7 +132,7 @@ class _Reader:
         quote = '"""' if len(text) > 3 and text.startswith('"""') else "`" if text[0] == "`" else ""
         if quote:
             return self._quoted(key, key_mark, start, text, quote), False
-        if stripped.endswith("\\"):
+        if self.continuation and stripped.endswith("\\"):
             return self._continued(key, key_mark, start, stripped[:-1]), False
         comment = _first_of(stripped, COMMENT_MARKERS, 0)
         if comment >= 0:
@@ -193,3 +200,39 @@ def _unquoted(value: str) -> str:
         if len(value) >= 2 and value[0] == quote and value[-1] == quote and quote not in value[1:-1]:
             return value[1:-1]
     return value
+
+
+# --- what apps read through go-ini, the same in each ---------------------------------------
+
+# go-ini's parseBool (key.go), exactly: Key.MustBool(default) returns the default for any
+# other spelling, so `ture` is false without a word
+TRUE = frozenset(["1", "t", "T", "true", "TRUE", "True", "YES", "yes", "Yes", "y", "ON", "on", "On"])
+FALSE = frozenset(["0", "f", "F", "false", "FALSE", "False", "NO", "no", "No", "n", "OFF", "off", "Off"])
+
+
+def written(section: Section, key: str) -> Binding | None:
+    """The key's binding when it has a value: an app reads an empty value as its default."""
+    binding = section.entries.get(key)
+    return binding if binding is not None and binding.value != "" else None
+
+
+def secret_spans(ini: IniFile, *, is_reference: Callable[[str], bool] = lambda value: False) -> list[Span]:
+    """Every value under a secret-looking key in any section (an app's ini holds database and
+    admin passwords too), masked wherever a finding's line is shown; a value an inline `#`
+    or `;` cut is masked to the end of its line, since the rest is the secret's too. An
+    empty value, or one the app reads from elsewhere (`is_reference`), holds no secret."""
+    spans = []
+    for section in ini.sections.values():
+        for key, binding in section.entries.items():
+            if not is_secret_key(key) or binding.value == "" or is_reference(binding.value):
+                continue
+            cut = (section.name, key) in ini.cut_values
+            spans.append(Span(binding.span.start, Mark(binding.span.end.line, 10**6) if cut else binding.span.end))
+    return spans
+
+
+def directive_comments(ini: IniFile, masked: list[Span]) -> dict[int, str]:
+    """The comments suppressions may be read from: not a "comment" an inline `#` cut from a
+    secret, which is the rest of the secret."""
+    secret_lines = {line for span in masked for line in range(span.start.line, span.end.line + 1)}
+    return {line: text for line, text in ini.comments.items() if line not in secret_lines}

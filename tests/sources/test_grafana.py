@@ -6,6 +6,8 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
+
 from tests.cli_run import INLINE_SECRET, mailcheck, repo
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "apps" / "grafana"
@@ -146,3 +148,26 @@ def test_standard_input_named_as_an_app_file_is_read_by_its_adapter(tmp_path):
         )
     found = [(f["rule"], f["file"], f["line"]) for f in json.loads(result.stdout)["findings"]]
     assert found == [("MC214", "grafana.ini", 1), ("MC603", "grafana.ini", 2)]
+
+
+@pytest.mark.parametrize(
+    ("host", "problem"),
+    [
+        ("[::1]:25", None),  # Go's net.SplitHostPort: an IPv6 literal in brackets
+        ("[::1]", "missing port in address"),
+        ("2001:db8::1:25", "too many colons in address"),
+        ("smtp.example.com:smtp", 'the port "smtp" is not a number'),  # strconv.Atoi, after the split
+    ],
+)
+def test_host_is_split_as_grafana_splits_it(tmp_path, host, problem):
+    repo(tmp_path)
+    (tmp_path / "grafana.ini").write_text(
+        f"[smtp]\nhost = {host}\nstartTLS_policy = NoStartTLS\nfrom_address = g@example.com\n", encoding="utf-8"
+    )
+    run = mailcheck(tmp_path, "check", "--format", "json", "grafana.ini")
+    constraints = [f["message"] for f in run.json()["findings"] if f["rule"] == "MC603"]
+    assert constraints == (
+        []
+        if problem is None
+        else [f"Grafana cannot use host `{host}`: {problem}; it fails on every send, not at start-up"]
+    )
