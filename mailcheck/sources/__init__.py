@@ -37,6 +37,7 @@ class Source(NamedTuple):
 SOURCES: tuple[Source, ...] = (
     Source("grafana", "Grafana", "mailcheck.sources.grafana", ("grafana.ini", "custom.ini")),
     Source("django", "Django", "mailcheck.sources.django", ("settings.py", "settings_*.py", "*_settings.py")),
+    Source("gitlab", "GitLab (Omnibus)", "mailcheck.sources.gitlab", ("gitlab.rb",)),
     Source("gitea", "Gitea / Forgejo", "mailcheck.sources.gitea", ("app.ini",)),
     # apps' variables (GF_SMTP_*) in .env files and Compose files; Kubernetes manifests with --as env
     Source(
