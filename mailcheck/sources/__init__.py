@@ -39,6 +39,21 @@ SOURCES: tuple[Source, ...] = (
     Source("django", "Django", "mailcheck.sources.django", ("settings.py", "settings_*.py", "*_settings.py")),
     Source("gitlab", "GitLab (Omnibus)", "mailcheck.sources.gitlab", ("gitlab.rb",)),
     Source("gitea", "Gitea / Forgejo", "mailcheck.sources.gitea", ("app.ini",)),
+    Source("alertmanager", "Alertmanager", "mailcheck.sources.alertmanager", ("alertmanager.yml", "alertmanager.yaml")),
+    Source("keycloak", "Keycloak", "mailcheck.sources.keycloak", ("*realm*.json",)),
+    Source(
+        "spring",
+        "Spring Boot",
+        "mailcheck.sources.spring",
+        (
+            "application.properties",
+            "application-*.properties",
+            "application.yml",
+            "application.yaml",
+            "application-*.yml",
+            "application-*.yaml",
+        ),
+    ),
     # apps' variables (GF_SMTP_*) in .env files and Compose files; Kubernetes manifests with --as env
     Source(
         "env",

@@ -1,9 +1,10 @@
 """What Go programs do with a "host:port" (Grafana's `host`, Gitea's `HOST`, Alertmanager's
 `smarthost`): net.SplitHostPort, whose errors are what the apps print when they fail.
 
-Go's source: src/net/ipsock.go, SplitHostPort (https://github.com/golang/go): a bracketed
-IPv6 literal keeps its colons; otherwise the last colon splits, and another colon before it
-is "too many colons"; brackets anywhere else are unexpected.
+Go's source: src/net/ipsock.go, SplitHostPort (golang/go): the last colon splits; a host in
+brackets may hold colons, and nothing but the port's colon may follow the `]`; a colon
+before the last one outside brackets is "too many colons"; a bracket anywhere else is
+unexpected.
 """
 
 from __future__ import annotations
@@ -12,23 +13,27 @@ MISSING_PORT = "missing port in address"
 
 
 def split_host_port(value: str) -> tuple[str, str] | str:
-    """(host, port) as net.SplitHostPort splits `value`, or its error's reason."""
+    """(host, port) as net.SplitHostPort splits `value`, or its error's reason (Go's words)."""
+    colon = value.rfind(":")
+    if colon < 0:
+        return MISSING_PORT
+    start, after_bracket = 0, 0
     if value.startswith("["):
-        close = value.find("]")
-        if close < 0:
+        end = value.find("]")
+        if end < 0:
             return "missing ']' in address"
-        rest = value[close + 1 :]
-        if rest == "":
+        if end + 1 == len(value):
             return MISSING_PORT
-        if not rest.startswith(":"):
-            return "unexpected characters after ']'"
-        host, port = value[1:close], rest[1:]
+        if end + 1 != colon:
+            return "too many colons in address" if value[end + 1] == ":" else MISSING_PORT
+        host = value[1:end]
+        start, after_bracket = 1, end + 1
     else:
-        if ":" not in value:
-            return MISSING_PORT
-        host, port = value.rsplit(":", 1)
+        host = value[:colon]
         if ":" in host:
             return "too many colons in address"
-    if any(c in host for c in "[]") or any(c in port for c in "[]"):
-        return "unexpected bracket in address"
-    return host, port
+    if "[" in value[start:]:
+        return "unexpected '[' in address"
+    if "]" in value[after_bracket:]:
+        return "unexpected ']' in address"
+    return host, value[colon + 1 :]

@@ -108,7 +108,9 @@ def test_kubernetes_manifests_read_configmaps_and_containers(tmp_path):
 def test_a_walk_skips_env_and_compose_files_without_an_apps_variables(tmp_path):
     repo(tmp_path)
     (tmp_path / ".env").write_text("DATABASE_URL=postgres://db/app\n", encoding="utf-8")
-    (tmp_path / "compose.yaml").write_text(COMPOSE.split("  web:", maxsplit=1)[0].replace("GF_", "XX_"), encoding="utf-8")
+    (tmp_path / "compose.yaml").write_text(
+        COMPOSE.split("  web:", maxsplit=1)[0].replace("GF_", "XX_"), encoding="utf-8"
+    )
     (tmp_path / "ok.mail.yaml").write_text(
         "version: 1\nprofiles:\n  o: {protocol: smtp, host: smtp.example.com, port: 465, security: tls, "
         "from: {address: a@example.com}}\n",
