@@ -162,10 +162,13 @@ def _suppressions(document: Document) -> Suppressions:
 def _in_app_terms(findings: list[Finding], document: Document) -> list[Finding]:
     """Findings in an app's file with the fix spelt in the app's settings, where the
     adapter knows it: "set security: starttls" means nothing in grafana.ini."""
-    hints = document.app.hints if document.app is not None else None
-    if not hints:
+    if document.app is None:
         return findings
-    return [replace(f, hint=hints[f.rule]) if f.rule in hints else f for f in findings]
+    fixed = []
+    for finding in findings:
+        app = document.profile_apps.get(finding.profile or "", document.app)
+        fixed.append(replace(finding, hint=app.hints[finding.rule]) if finding.rule in app.hints else finding)
+    return fixed
 
 
 def _rule_id(token: str) -> str | None:

@@ -135,6 +135,7 @@ class Document:
     comments: dict[int, str] = field(default_factory=dict)  # line -> its comment, from its marker
     comment_markers: str = "#"  # the characters that start a comment in this file's language
     app: App | None = None  # the app whose config file this is; None for a profile file
+    profile_apps: dict[str, App] = field(default_factory=dict)  # by profile, where apps share a file
     # profile name -> the keys whose values the app reads only at run time (sources/base.py)
     deferred: dict[str, frozenset[tuple[str, ...]]] = field(default_factory=dict)
 

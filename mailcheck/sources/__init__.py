@@ -54,12 +54,23 @@ SOURCES: tuple[Source, ...] = (
             "application-*.yaml",
         ),
     ),
-    # apps' variables (GF_SMTP_*) in .env files and Compose files; Kubernetes manifests with --as env
+    Source("authelia", "Authelia", "mailcheck.sources.authelia", ("configuration.yml", "configuration.yaml")),
+    Source("homeassistant", "Home Assistant", "mailcheck.sources.homeassistant", ("configuration.yaml",)),
+    # discourse_docker's app.yml; Kubernetes manifests with --as env
     Source(
         "env",
         "environment variables",
         "mailcheck.sources.environment",
-        (".env", ".env.*", "*.env", "compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"),
+        (
+            ".env",
+            ".env.*",
+            "*.env",
+            "compose.yaml",
+            "compose.yml",
+            "docker-compose.yaml",
+            "docker-compose.yml",
+            "app.yml",
+        ),
     ),
 )
 

@@ -127,10 +127,13 @@ def adapted_document(
     comments: Mapping[int, str] | None = None,
     comment_markers: str = "#",
     masked: Iterable[Span] = (),
+    profile_apps: Mapping[str, App] | None = None,
 ) -> Document:
     """The document an app's file stands for: version 1 and its profiles, each value marked
     where the app's file writes it. `masked` adds spans to mask that are not profile
-    secrets (a password the app would read but no profile uses)."""
+    secrets (a password the app would read but no profile uses); `profile_apps` names, for a
+    file several apps read (a Compose file), the app of each profile, whose hints its
+    findings get."""
     built = list(profiles)
     by_name = MarkedMap(START)
     for profile in built:
@@ -151,5 +154,6 @@ def adapted_document(
         comments=dict(comments or {}),
         comment_markers=comment_markers,
         app=app,
+        profile_apps=dict(profile_apps or {}),
         deferred={p.name: frozenset(p.deferred) for p in built if p.deferred},
     )

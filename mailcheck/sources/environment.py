@@ -3,13 +3,15 @@
 Many deployments set mail settings as variables (`GF_SMTP_HOST`) where the app runs rather
 than in its own file. This adapter reads the variables with their positions and hands each
 group (a `.env` file, one Compose service, one container or ConfigMap) to the apps that read
-variables (today Grafana, sources/grafana.py `from_environment`):
+variables (Grafana's GF_SMTP_*, Mastodon's SMTP_*, Discourse's DISCOURSE_SMTP_*: each app
+module's `from_environment`):
 - `.env` files with python-dotenv's parser (dotenv.parser.parse_stream, which yields each
   binding with the line it was read from), the syntax Compose's `env_file` shares with it;
 - Compose files (`compose.yaml`, `docker-compose.yml`): `services.NAME.environment`, as a
   mapping or a list of `NAME=value` (Compose specification, "environment");
 - Kubernetes manifests (`--as env`, any number of `---` documents): a container's `env`
-  list (`name` with `value`; `valueFrom` is read at run time) and a ConfigMap's `data`.
+  list (`name` with `value`; `valueFrom` is read at run time) and a ConfigMap's `data`;
+- discourse_docker's `containers/app.yml`: its `env` mapping.
 A variable whose value comes from elsewhere at run time (`valueFrom`, `${VAR}` in Compose)
 is a reference, never an inline secret.
 """
@@ -23,11 +25,13 @@ from typing import Any, NamedTuple
 
 from mailcheck.loader import START, Document, LoadProblem, Mark, MarkedList, MarkedMap, Span, UnreadableDocument
 from mailcheck.secrets import is_secret_key
-from mailcheck.sources import grafana
+from mailcheck.sources import discourse, grafana, mastodon
 from mailcheck.sources.base import App, Binding, ProfileBuilder, adapted_document
 
-APP = App("env", "environment variables", hints=grafana.ENVIRONMENT_APP.hints)
-COMPOSE_NAMES = frozenset({"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"})
+APP = App("env", "environment variables")
+# the apps that read their mail settings from variables, each with its own prefix and hints
+ENVIRONMENT_APPS = (grafana, mastodon, discourse)
+COMPOSE_NAMES = frozenset({"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml", "app.yml"})
 WORKLOADS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
 
 
@@ -42,7 +46,7 @@ class Group(NamedTuple):
 def recognises(text: str) -> bool:
     """Whether the file sets an app's variables, read as YAML (Compose, Kubernetes) or as a
     .env file: a walk finds both kinds by name, and the one that does not fit reads nothing."""
-    if grafana.ENVIRONMENT_PREFIX not in text:  # no app's variable is set without its name
+    if not any(app.ENVIRONMENT_PREFIX in text for app in ENVIRONMENT_APPS):  # no variable without its name
         return False
     return any(_sets_variables(kind, text) for kind in (Path("compose.yaml"), Path(".env")))
 
@@ -58,13 +62,25 @@ def adapt(path: Path, text: str) -> Document:
     groups, comments, masked = _read(path, text)
     profiles: list[ProfileBuilder] = []
     notes: list[LoadProblem] = []
+    apps: dict[str, App] = {}
     for group in groups:
-        name = f"{group.name}.smtp" if group.name else "smtp"
-        profile, found = grafana.from_environment(group.variables, group.mark, name)
-        if profile is not None:
-            profiles.append(profile)
-            notes += found
-    return adapted_document(path, text, APP, profiles, notes=notes, comments=comments, masked=masked)
+        base = f"{group.name}.smtp" if group.name else "smtp"
+        for app in ENVIRONMENT_APPS:
+            name = base if base not in apps else f"{base}-{app.ENVIRONMENT_APP.name}"
+            profile, found = app.from_environment(group.variables, _mark_of(group, app.ENVIRONMENT_PREFIX), name)
+            if profile is not None:
+                profiles.append(profile)
+                notes += found
+                apps[name] = app.ENVIRONMENT_APP
+    return adapted_document(path, text, APP, profiles, notes=notes, comments=comments, masked=masked, profile_apps=apps)
+
+
+def _mark_of(group: Group, prefix: str) -> Mark:
+    """Where a setting the app leaves out belongs: the group's start (a Compose service, a
+    container), or in a .env file, which has no such start, the app's first variable."""
+    if group.mark != START:
+        return group.mark
+    return next((b.key_mark for key, b in group.variables.items() if key.startswith(prefix)), START)
 
 
 def _read(path: Path, text: str) -> tuple[list[Group], dict[int, str], list[Span]]:
@@ -151,6 +167,9 @@ def _groups(document: Document, data: Any) -> Iterator[Group]:
             if isinstance(service, MarkedMap) and "environment" in service:
                 variables = _compose_environment(document, service["environment"])
                 yield Group(str(name), service.mark, variables)
+        return
+    if isinstance(data.get("env"), MarkedMap) and "templates" in data:  # discourse_docker's containers/app.yml
+        yield Group("", data["env"].mark, _mapping(data["env"]))
         return
     kind = data.get("kind")
     if kind == "ConfigMap" and isinstance(data.get("data"), MarkedMap):

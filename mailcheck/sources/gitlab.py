@@ -56,6 +56,7 @@ from urllib.parse import urlsplit
 
 from mailcheck.loader import Document, LoadProblem, Mark, Span, UnreadableDocument
 from mailcheck.secrets import is_secret_key
+from mailcheck.sources import ruby_mail
 from mailcheck.sources.base import App, Binding, Keys, ProfileBuilder, adapted_document, note
 
 if TYPE_CHECKING:
@@ -674,7 +675,7 @@ class _Reader:
         auto = self._truth(profile, auto_setting) if given else None
         port = get("smtp_port")
         stand_in = "tls" if port is not None and port.known and port.value.literal in (465, "465") else "starttls"
-        if implicit and auto and on is not None and auto_setting is not None:
+        if implicit and ruby_mail.security(True, None, auto) is None and on is not None and auto_setting is not None:
             second = max(on, auto_setting, key=lambda s: (s.binding.key_mark.line, s.binding.key_mark.column))
             when = (
                 "gitlab-ctl reconfigure refuses it (mutually exclusive)"
@@ -707,13 +708,10 @@ class _Reader:
             assert unknown is not None
             profile.defer(("security",), stand_in, unknown.binding)
             return stand_in
-        if not given:
-            # neither flag given: :auto ([M] L144), STARTTLS only when the server offers it ([N] L678)
-            profile.set(("security",), "opportunistic", auto_setting.binding if auto_setting else None)
-            return "opportunistic"
-        assert auto_setting is not None
-        mode = "opportunistic" if auto else "none"
-        profile.set(("security",), mode, auto_setting.binding)
+        # neither flag given is :auto ([M] L144), STARTTLS only when the server offers it ([N] L678)
+        mode = ruby_mail.security(False, None, bool(auto) if given else None)
+        assert mode is not None  # no TLS: never refused
+        profile.set(("security",), mode, auto_setting.binding if auto_setting else None)
         return mode
 
     def _smtp_verify(self, profile: ProfileBuilder) -> None:
