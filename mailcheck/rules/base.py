@@ -9,7 +9,7 @@ can report under another one's ID.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, TypeAlias, TypeVar
 
@@ -37,12 +37,21 @@ __all__ = [
     "SettledRule",
     "Severity",
     "located",
+    "noted",
 ]
 
 
 def located(mark: Mark, path: tuple[Any, ...], message: str, hint: str) -> Problem:
     """A problem reported at `mark` about the value at `path` (from the document's root)."""
     return Problem(mark.line, mark.column, path, message, hint)
+
+
+def noted(context: DocumentContext, rule: Rule) -> Iterator[Problem]:
+    """What the loader or an app's adapter noted under `rule` while reading the document
+    (a repeated key, two TLS switches at once): the rules that report them only name them."""
+    for problem in context.document.problems:
+        if problem.rule == rule.id:
+            yield located(problem.mark, problem.path, problem.message, problem.hint)
 
 
 class DocumentContext(NamedTuple):

@@ -34,13 +34,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity, located
+from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity, noted
 
 RULE = Rule("MC002", "duplicate-key", Severity.ERROR, __doc__)
 
 
 def check(context: DocumentContext) -> Iterator[Problem]:
     """The repeated keys the loader met: it sees every key as written, the data keeps one."""
-    for problem in context.document.problems:
-        if problem.rule == RULE.id:
-            yield located(problem.mark, problem.path, problem.message, problem.hint)
+    return noted(context, RULE)

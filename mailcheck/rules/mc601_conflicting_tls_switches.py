@@ -35,13 +35,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity, located
+from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity, noted
 
 RULE = Rule("MC601", "conflicting-tls-switches", Severity.ERROR, __doc__)
 
 
 def check(context: DocumentContext) -> Iterator[Problem]:
     """What the app's adapter noted: the profile format has no way to say both."""
-    for problem in context.document.problems:
-        if problem.rule == RULE.id:
-            yield located(problem.mark, problem.path, problem.message, problem.hint)
+    return noted(context, RULE)

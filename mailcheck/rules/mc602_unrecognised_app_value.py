@@ -35,13 +35,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity, located
+from mailcheck.rules.base import DocumentContext, Problem, Rule, Severity, noted
 
 RULE = Rule("MC602", "unrecognised-app-value", Severity.ERROR, __doc__)
 
 
 def check(context: DocumentContext) -> Iterator[Problem]:
     """What the app's adapter noted while reading the app's settings."""
-    for problem in context.document.problems:
-        if problem.rule == RULE.id:
-            yield located(problem.mark, problem.path, problem.message, problem.hint)
+    return noted(context, RULE)

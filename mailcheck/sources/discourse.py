@@ -104,9 +104,8 @@ def _auth(profile: ProfileBuilder, get: Callable[[str], Binding | None], notes: 
     if user is not None:
         profile.set(("auth", "username"), user.value, user)
     if password is not None:
-        value = password.value
-        reference = value[2:-1] if value.startswith("${") and value.endswith("}") else None
-        profile.secret(("auth", "password"), {"env": reference} if reference else value, password)
+        # `${NAME}` (a Compose interpolation) is a reference in the profile format too
+        profile.secret(("auth", "password"), password.value, password)
     method = get(f"{ENVIRONMENT_PREFIX}AUTHENTICATION")
     if method is not None:
         mechanism = MECHANISMS.get(method.value)

@@ -186,7 +186,8 @@ def _auth(
         return
     profile.set(("auth", "username"), login.value, login)
     if password is not None:
-        profile.secret(("auth", "password"), _secret(password.value), password)
+        # `${NAME}` (a Compose interpolation) is a reference in the profile format too
+        profile.secret(("auth", "password"), password.value, password)
     if method is None or method.value == "none":
         return
     mechanism = MECHANISMS.get(method.value)
@@ -203,10 +204,3 @@ def _auth(
         )
         return
     profile.set(("auth", "mechanism"), mechanism, method)
-
-
-def _secret(value: str) -> object:
-    """`${NAME}` (a Compose interpolation) is read where Mastodon runs: a reference."""
-    if value.startswith("${") and value.endswith("}") and value[2:-1].replace("_", "").isalnum():
-        return {"env": value[2:-1]}
-    return value
