@@ -3,7 +3,7 @@
 ## What it does
 Reports a value an app reads without complaint but does not recognise, so that it falls
 back to a default the writer did not mean: Grafana's `startTLS_policy` other than exactly
-`NoStartTLS`, `MandatoryStartTLS` or `OpportunisticStartTLS` (a typo, other case, empty)
+`NoStartTLS`, `MandatoryStartTLS` or `OpportunisticStartTLS` (a typo, another case)
 means opportunistic; go-ini's booleans other than its listed spellings (`ture`) mean the
 default; a password cut short at an inline `#` or `;`. The hint names the values the app
 takes, from its source.
