@@ -54,6 +54,7 @@ SOURCES: tuple[Source, ...] = (
             "application-*.yaml",
         ),
     ),
+    Source("nextcloud", "Nextcloud", "mailcheck.sources.nextcloud", ("config.php",)),
     Source("authelia", "Authelia", "mailcheck.sources.authelia", ("configuration.yml", "configuration.yaml")),
     Source("homeassistant", "Home Assistant", "mailcheck.sources.homeassistant", ("configuration.yaml",)),
     # discourse_docker's app.yml; Kubernetes manifests with --as env

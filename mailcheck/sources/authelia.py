@@ -45,8 +45,16 @@ pins (cited [G]):
 - templating: with X_AUTHELIA_CONFIG_FILTERS=template, `{{ secret "/path" }}` reads a file
   and `{{ env "NAME" }}` / `{{ mustEnv "NAME" }}` the environment (internal/templates/funcs.go
   L34-36, L510-516): references, read when Authelia starts.
-AUTHELIA_NOTIFIER_SMTP_* variables other than the password are not read: they override the
-file where Authelia runs.
+AUTHELIA_NOTIFIER_SMTP_* variables are read by `from_environment` (sources/environment.py),
+into the same mapping and through the same reader: internal/configuration/helpers.go @ 010c8b4c
+(getEnvConfigMap, ToEnvironmentKey: `AUTHELIA_` + the key upper-cased with `.` as `_`, looked up
+exactly; getSecretConfigMap: keys ending in key, secret, password, token or certificate_chain
+(const.go secretSuffix) also read `_FILE`, the path of a file holding the value); an
+`AUTHELIA_` variable that names no key is "configuration environment variable not expected", a
+warning (validator/keys.go, ValidateKeys), so Authelia ignores it; a secret set both ways is
+"secrets: error loading secret into key '...': it's already defined in other configuration
+sources" (const.go errFmtSecretAlreadyDefined). Variables override configuration.yml, which
+the variables' reader does not see: a sender it does not set is deferred, not refused.
 """
 
 from __future__ import annotations
@@ -253,10 +261,11 @@ class _Address(NamedTuple):
 class _Reader:
     """Reads `notifier.smtp` into one profile, noting what Authelia would refuse or ignore."""
 
-    def __init__(self, found: _Smtp, notes: list[LoadProblem]) -> None:
+    def __init__(self, found: _Smtp, notes: list[LoadProblem], name: str = PROFILE) -> None:
         self.document, self.notifier, self.smtp = found
         self.notes = notes
-        self.profile_ = ProfileBuilder(PROFILE, self.notifier.key_marks.get("smtp", self.smtp.mark))
+        self.name = name
+        self.profile_ = ProfileBuilder(name, self.notifier.key_marks.get("smtp", self.smtp.mark))
         self.spans = {span.start: span for span in self.document.secret_spans}
 
     # -- reading settings
@@ -271,9 +280,17 @@ class _Reader:
         span = self.spans.get(mark) or Span(mark, Mark(mark.line, mark.column + len(text)))
         return Binding(key, text, node.key_marks.get(key, mark), mark, span)
 
+    def character(self, key: str, index: int) -> Mark:
+        """Where character `index` of `key`'s value is written."""
+        return self.document.locate_character(("notifier", "smtp", key), index)
+
+    def password(self, binding: Binding) -> Any:
+        """The password as the profile writes it: a template's reference, or the value."""
+        return _reference(binding.value) or binding.value
+
     def refuse(self, at: Binding | Mark, message: str, hint: str, *keys: str) -> None:
         """Authelia's own check fails: it does not start (or, with the filter, does not send)."""
-        path = ("profiles", PROFILE, *keys)
+        path = ("profiles", self.name, *keys)
         self.notes.append(note("MC603", at, f"Authelia refuses to start: {message}", hint, path))
 
     def boolean(self, key: str, node: MarkedMap | None = None, name: str = "") -> tuple[bool, Binding | None]:
@@ -397,7 +414,7 @@ class _Reader:
         self.profile_.set(("host",), parsed.host, binding)
         at = None
         if parsed.port_index is not None:
-            at = self.document.locate_character(("notifier", "smtp", "address"), parsed.port_index)
+            at = self.character("address", parsed.port_index)
         self.profile_.set(("port",), parsed.port, binding, at=at)
         return parsed
 
@@ -517,7 +534,7 @@ class _Reader:
             else:
                 self.profile_.set(("auth", "username"), user.value, user)
         if password is not None and password.value:
-            self.profile_.secret(("auth", "password"), _reference(password.value) or password.value, password)
+            self.profile_.secret(("auth", "password"), self.password(password), password)
         elif user is not None and user.value:
             # not in the file: Authelia reads it from its environment or a secret file (secrets.md L73-74)
             self.profile_.set(("auth", "password"), {"env": PASSWORD_VARIABLE}, at=user.key_mark)
@@ -632,3 +649,146 @@ def _parse_address(value: str) -> _Address | str:
     if port_text:
         return _Address(scheme, host, int(port_text), port_at)
     return _Address(scheme, host, SCHEMES[scheme], None)
+
+
+# ----------------------------------------------------------------------------- AUTHELIA_NOTIFIER_SMTP_*
+
+ENVIRONMENT_PREFIX = "AUTHELIA_NOTIFIER_SMTP_"
+SECRET_KEYS = ("password", "tls.private_key", "tls.certificate_chain")  # const.go secretSuffix
+FILE_SUFFIX = "_FILE"
+# variable -> the key it sets (ToEnvironmentKey), with the deprecated key getEnvConfigMap maps
+VARIABLES = {
+    f"{ENVIRONMENT_PREFIX}{key.upper().replace('.', '_')}": key
+    for key in (
+        *(k for k in SMTP_KEYS if k != "tls"),
+        *(f"tls.{k}" for k in TLS_KEYS),
+        DEPRECATED_SKIP_VERIFY,
+    )
+}
+FILE_VARIABLES = {f"{ENVIRONMENT_PREFIX}{k.upper().replace('.', '_')}{FILE_SUFFIX}": k for k in SECRET_KEYS}
+_COMPOSE_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+ENVIRONMENT_APP = App(
+    "authelia",
+    "Authelia",
+    hints={
+        "MC201": "Authelia uses implicit TLS only with the submissions scheme, whatever the port: "
+        "AUTHELIA_NOTIFIER_SMTP_ADDRESS=submissions://smtp.example.com:465, or submission://smtp.example.com:587 "
+        "for STARTTLS",
+        "MC203": "write the scheme and leave the port to it: AUTHELIA_NOTIFIER_SMTP_ADDRESS=submission://"
+        "smtp.example.com (587) or submissions://smtp.example.com (465)",
+        "MC204": "remove AUTHELIA_NOTIFIER_SMTP_DISABLE_STARTTLS (Authelia then requires STARTTLS), or use "
+        "AUTHELIA_NOTIFIER_SMTP_ADDRESS=submissions://smtp.example.com:465",
+        "MC205": "remove AUTHELIA_NOTIFIER_SMTP_DISABLE_STARTTLS and AUTHELIA_NOTIFIER_SMTP_DISABLE_REQUIRE_TLS "
+        "(Authelia then requires TLS); if the network is trusted, suppress with "
+        "`# mailcheck: disable-line MC205 -- reason`",
+        "MC206": "remove AUTHELIA_NOTIFIER_SMTP_TLS_SKIP_VERIFY (or set it to false); for a private CA, put its "
+        "certificate in the directory that certificates_directory names",
+        "MC207": "set AUTHELIA_NOTIFIER_SMTP_TLS_MINIMUM_VERSION=TLS1.2 (Authelia's default), or remove it",
+        "MC208": "submit on 587 or 465: AUTHELIA_NOTIFIER_SMTP_ADDRESS=submission://smtp.example.com:587 or "
+        "submissions://smtp.example.com:465",
+        "MC209": "write AUTHELIA_NOTIFIER_SMTP_ADDRESS as [scheme://]host[:port]: submission://smtp.example.com:587",
+        "MC211": "set AUTHELIA_NOTIFIER_SMTP_TLS_SERVER_NAME to the name in the server's certificate",
+        "MC214": "remove AUTHELIA_NOTIFIER_SMTP_DISABLE_REQUIRE_TLS: Authelia then requires STARTTLS and refuses a "
+        "server that does not offer it (or use submissions://smtp.example.com:465)",
+        "MC301": "set AUTHELIA_NOTIFIER_SMTP_USERNAME: Authelia logs in whenever a username or password is set",
+        "MC303": "read it from a file: AUTHELIA_NOTIFIER_SMTP_PASSWORD_FILE=/run/secrets/smtp_password (a Compose "
+        "or Kubernetes secret), or set the variable from a secret store at deploy time (valueFrom)",
+        "MC401": "write AUTHELIA_NOTIFIER_SMTP_SENDER as 'Authelia <authelia@example.com>' (RFC 5322)",
+        "MC402": "set AUTHELIA_NOTIFIER_SMTP_SENDER='Authelia <authelia@example.com>'",
+    },
+)
+
+
+class _VariableReader(_Reader):
+    """The reader of `notifier.smtp`, over the mapping the variables make: each value is where
+    its variable sets it, a `_FILE` one is {file: path}, `${NAME}` (Compose, a Kubernetes
+    valueFrom) is {env: NAME}."""
+
+    def __init__(self, found: _Smtp, notes: list[LoadProblem], name: str, written: dict[str, Binding]) -> None:
+        super().__init__(found, notes, name)
+        self.written = written  # key ("tls.skip_verify") -> its variable
+
+    def binding(self, key: str, node: MarkedMap | None = None) -> Binding | None:
+        if node is None or node is self.smtp:
+            return self.written.get(key)
+        return self.written.get(f"tls.{key}") if node is self.smtp.get("tls") else None
+
+    def character(self, key: str, index: int) -> Mark:
+        binding = self.written[key]
+        start, end = binding.span.start, binding.span.end
+        quoted = start.line == end.line and end.column - start.column == len(binding.value) + 2
+        return Mark(binding.value_mark.line, binding.value_mark.column + index + (1 if quoted else 0))
+
+    def password(self, binding: Binding) -> Any:
+        if binding.key.endswith(FILE_SUFFIX):
+            return {"file": binding.value}
+        reference = _COMPOSE_REFERENCE.fullmatch(binding.value)
+        return {"env": reference.group(1)} if reference else super().password(binding)
+
+    def sender(self) -> None:
+        if "sender" in self.written:
+            super().sender()
+            return
+        # configuration.yml, which the variables override, may set it: not known here
+        at = self.written.get("address") or self.written.get("host")
+        if at is not None:
+            self.profile_.defer(("from", "address"), "authelia@example.com", at)
+
+
+def from_environment(
+    variables: dict[str, Binding], mark: Mark, name: str
+) -> tuple[ProfileBuilder | None, list[LoadProblem]]:
+    """The profile AUTHELIA_NOTIFIER_SMTP_* variables configure, read as notifier.smtp is; None
+    unless they set the server (address, or the legacy host): a password alone (the common
+    AUTHELIA_NOTIFIER_SMTP_PASSWORD_FILE) completes a configuration.yml this file is not."""
+    notes: list[LoadProblem] = []
+    written: dict[str, Binding] = {}
+    smtp, tls = MarkedMap(mark), MarkedMap(mark)
+    for variable, binding in variables.items():
+        key = VARIABLES.get(variable) or FILE_VARIABLES.get(variable)
+        if key is None:
+            if variable.startswith(ENVIRONMENT_PREFIX):
+                close = difflib.get_close_matches(variable, [*VARIABLES, *FILE_VARIABLES], n=1, cutoff=0.8)
+                notes.append(
+                    note(
+                        "MC602",
+                        binding.key_mark,
+                        f"configuration environment variable not expected: {variable}: Authelia logs a warning "
+                        "and ignores it",
+                        f"write `{close[0]}`"
+                        if close
+                        else "the variables are AUTHELIA_NOTIFIER_SMTP_ and a key of "
+                        "notifier.smtp upper-cased, `.` written `_`",
+                        ("profiles", name),
+                    )
+                )
+            continue
+        if key in written:
+            notes.append(
+                note(
+                    "MC603",
+                    binding.key_mark,
+                    f"Authelia refuses to start: secrets: error loading secret into key 'notifier.smtp.{key}': it's "
+                    "already defined in other configuration sources",
+                    f"keep one of {written[key].key} and {variable}",
+                    ("profiles", name),
+                )
+            )
+        written[key] = binding
+        node, field = (tls, key.removeprefix("tls.")) if key.startswith("tls.") else (smtp, key)
+        node[field] = binding.value
+        node.key_marks[field], node.value_marks[field] = binding.key_mark, binding.value_mark
+    if "address" not in written and "host" not in written:
+        return None, []
+    if tls:
+        smtp["tls"] = tls
+        smtp.key_marks["tls"] = smtp.value_marks["tls"] = mark
+    notifier = MarkedMap(mark)
+    notifier["smtp"], notifier.key_marks["smtp"], notifier.value_marks["smtp"] = smtp, mark, mark
+    filesystem = variables.get("AUTHELIA_NOTIFIER_FILESYSTEM_FILENAME")
+    if filesystem is not None and filesystem.value:
+        notifier["filesystem"] = {"filename": filesystem.value}
+        notifier.key_marks["filesystem"] = notifier.value_marks["filesystem"] = filesystem.key_mark
+    document = Document(Path(".env"), [], notifier)
+    reader = _VariableReader(_Smtp(document, notifier, smtp), notes, name, written)
+    return reader.profile(), notes

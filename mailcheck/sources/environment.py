@@ -3,8 +3,9 @@
 Many deployments set mail settings as variables (`GF_SMTP_HOST`) where the app runs rather
 than in its own file. This adapter reads the variables with their positions and hands each
 group (a `.env` file, one Compose service, one container or ConfigMap) to the apps that read
-variables (Grafana's GF_SMTP_*, Mastodon's SMTP_*, Discourse's DISCOURSE_SMTP_*: each app
-module's `from_environment`):
+variables (Grafana's GF_SMTP_*, Mastodon's SMTP_*, Discourse's DISCOURSE_SMTP_*, Gitea's
+GITEA__mailer__* and GITEA__email_0X2E_incoming__*, GitLab's GITLAB_OMNIBUS_CONFIG (Ruby, read
+as gitlab.rb), Authelia's AUTHELIA_NOTIFIER_SMTP_*: each app module's `from_environment`):
 - `.env` files with python-dotenv's parser (dotenv.parser.parse_stream, which yields each
   binding with the line it was read from), the syntax Compose's `env_file` shares with it;
 - Compose files (`compose.yaml`, `docker-compose.yml`): `services.NAME.environment`, as a
@@ -21,16 +22,39 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from mailcheck.loader import START, Document, LoadProblem, Mark, MarkedList, MarkedMap, Span, UnreadableDocument
 from mailcheck.secrets import is_secret_key
-from mailcheck.sources import discourse, grafana, mastodon
+from mailcheck.sources import authelia, discourse, gitea, gitlab, grafana, mastodon
 from mailcheck.sources.base import App, Binding, ProfileBuilder, adapted_document
 
 APP = App("env", "environment variables")
-# the apps that read their mail settings from variables, each with its own prefix and hints
-ENVIRONMENT_APPS = (grafana, mastodon, discourse)
+
+
+class EnvironmentApp(Protocol):
+    """What an app module (or an object for a second profile of one app) gives for its variables."""
+
+    ENVIRONMENT_PREFIX: str
+    ENVIRONMENT_APP: App
+
+    def from_environment(
+        self, variables: dict[str, Binding], mark: Mark, name: str
+    ) -> tuple[ProfileBuilder | None, list[LoadProblem]]: ...
+
+
+# the apps that read their mail settings from variables, each with its own prefix and hints;
+# Gitea's [email.incoming] and GitLab's mailboxes are profiles of their own, with their own names
+ENVIRONMENT_APPS: tuple[EnvironmentApp, ...] = (
+    grafana,
+    mastodon,
+    discourse,
+    gitea,
+    gitea.INCOMING_ENVIRONMENT,
+    gitlab,
+    *gitlab.MAILBOX_ENVIRONMENTS,
+    authelia,
+)
 COMPOSE_NAMES = frozenset({"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml", "app.yml"})
 WORKLOADS = frozenset({"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job", "CronJob"})
 
@@ -71,7 +95,7 @@ def adapt(path: Path, text: str) -> Document:
             if profile is not None:
                 profiles.append(profile)
                 notes += found
-                apps[name] = app.ENVIRONMENT_APP
+                apps[profile.name] = app.ENVIRONMENT_APP  # a mailbox names its own profile
     return adapted_document(path, text, APP, profiles, notes=notes, comments=comments, masked=masked, profile_apps=apps)
 
 
@@ -85,11 +109,36 @@ def _mark_of(group: Group, prefix: str) -> Mark:
 
 def _read(path: Path, text: str) -> tuple[list[Group], dict[int, str], list[Span]]:
     if path.name in COMPOSE_NAMES or (path.suffix in (".yaml", ".yml") and not path.name.startswith(".env")):
-        return _from_yaml(path, text)
-    bindings = _dotenv(text)
-    masked = [b.span for b in bindings if is_secret_key(b.key)]
-    comments = _dotenv_comments(text)
-    return [Group("", START, {b.key: b for b in bindings})], comments, masked
+        groups, comments, masked = _from_yaml(path, text)
+    else:
+        bindings = _dotenv(text)
+        masked = [b.span for b in bindings if is_secret_key(b.key)]
+        comments = _dotenv_comments(text)
+        groups = [Group("", START, {b.key: b for b in bindings})]
+    lines = text.splitlines()
+    for group in groups:
+        ruby = group.variables.get(gitlab.ENVIRONMENT_VARIABLE)
+        if ruby is not None:
+            group.variables[ruby.key] = _ruby_binding(lines, ruby)
+    return groups, comments, masked
+
+
+def _ruby_binding(lines: list[str], binding: Binding) -> Binding:
+    """GITLAB_OMNIBUS_CONFIG (Ruby) with its value mark moved to the value's first character,
+    so that gitlab.py points into it: after a quote; for a literal block (`|`), at the first
+    line after the indicator, at the block's indentation, which every line of it has (the span
+    then starts at the `|`, a line above the value mark, which tells gitlab.py so)."""
+    mark = binding.value_mark
+    line = lines[mark.line - 1] if 0 < mark.line <= len(lines) else ""
+    first = line[mark.column - 1 : mark.column]
+    if first == "|":
+        content = next((text for text in lines[mark.line :] if text.strip()), "")
+        start = Mark(mark.line + 1, len(content) - len(content.lstrip(" ")) + 1)
+        end = Mark(start.line + binding.value.count("\n"), 1)
+        return binding._replace(value_mark=start, span=Span(mark, end))
+    if first in ("'", '"'):
+        return binding._replace(value_mark=Mark(mark.line, mark.column + 1))
+    return binding
 
 
 # --- .env files ---------------------------------------------------------------------------

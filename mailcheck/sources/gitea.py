@@ -52,6 +52,7 @@ section is still checked (as for Grafana): its settings are what turning it on w
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
@@ -192,10 +193,12 @@ def adapt(path: Path, text: str) -> Document:
 # ----------------------------------------------------------------------------- [mailer]
 
 
-def _mailer(section: Section | None, ini: IniFile, notes: list[LoadProblem]) -> ProfileBuilder | None:
+def _mailer(
+    section: Section | None, ini: IniFile, notes: list[LoadProblem], name: str = MAILER
+) -> ProfileBuilder | None:
     if section is None or not section.entries:
         return None
-    path = ("profiles", MAILER)
+    path = ("profiles", name)
     _unknown_keys(section, MAILER_KEYS + tuple(DEPRECATED), notes, path)
     _boolean(section.entries.get("ENABLED"), "Gitea takes it as false: it sends no mail at all", notes, path)
     settings = _effective(section, notes, path)
@@ -205,10 +208,10 @@ def _mailer(section: Section | None, ini: IniFile, notes: list[LoadProblem]) -> 
         port = None  # the protocol's own port, derived from nothing written
     address = settings.get("SMTP_ADDR")
     if protocol == "":
-        protocol, protocol_at, port = _inferred(address, port, section, notes)
+        protocol, protocol_at, port = _inferred(address, port, section, notes, path)
     if protocol in ("smtp+unix", "sendmail", "dummy"):
         return None  # no network SMTP: a socket, a program or the log
-    profile = ProfileBuilder(MAILER, section.mark)
+    profile = ProfileBuilder(name, section.mark)
     profile.set(("protocol",), "smtp")
     if address is not None and address.value != "":
         profile.set(("host",), address.value, address.binding, at=address.at)
@@ -335,7 +338,11 @@ def _protocol(
 
 
 def _inferred(
-    address: _Setting | None, port: _Setting | None, section: Section, notes: list[LoadProblem]
+    address: _Setting | None,
+    port: _Setting | None,
+    section: Section,
+    notes: list[LoadProblem],
+    path: tuple[str, ...] = ("profiles", MAILER),
 ) -> tuple[str, Mark, _Setting | None]:
     """Gitea's protocol for an empty PROTOCOL: from the address, then from the port."""
     if address is not None and any(c in address.value for c in "/\\"):
@@ -351,7 +358,7 @@ def _inferred(
             f"Gitea cannot tell the protocol from SMTP_PORT {port.value} and assumes smtps: "
             "implicit TLS from the first byte (it logs an error on every start)",
             "set PROTOCOL = smtps if the server expects TLS on this port (or use 465)",
-            ("profiles", MAILER, "security"),
+            (*path, "security"),
         )
     )
     return "smtps", port.at, port
@@ -386,7 +393,7 @@ def _mailer_auth(
         return
     profile.set(("auth", "username"), user.value, user)
     if password is not None:
-        profile.secret(("auth", "password"), password.value, password)
+        profile.secret(("auth", "password"), _password(password), password)
     else:
         profile.set(("auth", "password"), {"env": PASSWORD_ENV[MAILER]}, at=user.key_mark)
 
@@ -404,13 +411,15 @@ def _mailer_sender(profile: ProfileBuilder, section: Section) -> None:
 # ----------------------------------------------------------------------------- [email.incoming]
 
 
-def _incoming(section: Section | None, ini: IniFile, notes: list[LoadProblem]) -> ProfileBuilder | None:
+def _incoming(
+    section: Section | None, ini: IniFile, notes: list[LoadProblem], name: str = INCOMING
+) -> ProfileBuilder | None:
     if section is None or not section.entries:
         return None
-    path = ("profiles", INCOMING)
+    path = ("profiles", name)
     _unknown_keys(section, INCOMING_KEYS, notes, path)
     _boolean(section.entries.get("ENABLED"), "Gitea leaves it false: it reads no incoming mail", notes, path)
-    profile = ProfileBuilder(INCOMING, section.mark)
+    profile = ProfileBuilder(name, section.mark)
     profile.set(("protocol",), "imap")
     host = written(section, "HOST")
     if host is not None:
@@ -443,10 +452,133 @@ def _incoming(section: Section | None, ini: IniFile, notes: list[LoadProblem]) -
     if username is not None:
         profile.set(("auth", "username"), username.value, username)
     if password is not None:
-        profile.secret(("auth", "password"), password.value, password)
+        profile.secret(("auth", "password"), _password(password), password)
     elif username is not None:
         profile.set(("auth", "password"), {"env": PASSWORD_ENV[INCOMING]}, at=username.key_mark)
     return profile
+
+
+# ----------------------------------------------------------------------------- GITEA__ variables
+
+ENVIRONMENT_PREFIX = "GITEA__"
+FILE_SUFFIX = "__FILE"
+# modules/setting/config_env.go (escapeRegexpString): `_0X` + hex byte pairs + `_` stands for those bytes
+_ESCAPE = re.compile(r"_0[xX]((?:[0-9a-fA-F]{2})+)_")
+_COMPOSE_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+ENVIRONMENT_APP = App(
+    "gitea",
+    "Gitea / Forgejo",
+    hints={
+        "MC201": "Gitea speaks implicit TLS only with GITEA__mailer__PROTOCOL=smtps (port 465) and starts in "
+        "plaintext with smtp+starttls (587); for [email.incoming], GITEA__email_0X2E_incoming__USE_TLS=true goes "
+        "with PORT 993",
+        "MC204": "set GITEA__mailer__PROTOCOL=smtps with GITEA__mailer__SMTP_PORT=465: Gitea's smtp never "
+        "encrypts, so the login crosses the network in plaintext (for [email.incoming]: "
+        "GITEA__email_0X2E_incoming__USE_TLS=true with PORT 993)",
+        "MC205": "set GITEA__mailer__PROTOCOL=smtps with GITEA__mailer__SMTP_PORT=465 (for [email.incoming]: "
+        "GITEA__email_0X2E_incoming__USE_TLS=true with PORT 993); if the network is trusted, suppress with "
+        "`# mailcheck: disable-line MC205 -- reason`",
+        "MC206": "remove GITEA__mailer__FORCE_TRUST_SERVER_CERT (for [email.incoming]: "
+        "GITEA__email_0X2E_incoming__SKIP_TLS_VERIFY) or set it to false; for a private CA, add it to the "
+        "container's trust store",
+        "MC214": "set GITEA__mailer__PROTOCOL=smtps with GITEA__mailer__SMTP_PORT=465: Gitea's smtp+starttls goes "
+        "on in plaintext when the server does not offer STARTTLS",
+        "MC303": "read it from a file: GITEA__mailer__PASSWD__FILE=/run/secrets/smtp_password (a Compose or "
+        "Kubernetes secret), or set the variable from a secret store at deploy time (valueFrom)",
+        "MC401": 'set GITEA__mailer__FROM to an address, or "Name" <address> (it defaults to USER)',
+        "MC402": 'set GITEA__mailer__FROM to the address Gitea sends from, or "Name" <address>',
+    },
+)
+
+
+def environment_key(variable: str) -> tuple[str, str, bool] | None:
+    """(section, key, from a file) as config_env.go's decodeEnvironmentKey reads a variable's name:
+    `GITEA__` + SECTION + `__` + KEY, a `__FILE` suffix for a value read from the file it names,
+    `_0X2E_` (any `_0X` + hex byte pairs + `_`) for bytes a name cannot hold; the section is
+    lower-cased, the key kept as written (app.ini's keys are case-sensitive). None when the
+    name has no key."""
+    if not variable.startswith(ENVIRONMENT_PREFIX):
+        return None
+    encoded = variable[len(ENVIRONMENT_PREFIX) :]
+    from_file = encoded.endswith(FILE_SUFFIX)
+    if from_file:
+        encoded = encoded[: -len(FILE_SUFFIX)]
+    section, key, in_key, last = "", "", False, 0
+    for escape in [*_ESCAPE.finditer(encoded), None]:
+        plain = encoded[last : escape.start() if escape else len(encoded)]
+        if not in_key and "__" in plain:  # the first `__` outside an escape ends the section
+            head, plain = plain.split("__", 1)
+            section, in_key = section + head, True
+        if in_key:
+            key += plain
+        else:
+            section += plain
+        if escape is None:
+            break
+        decoded = bytes.fromhex(escape.group(1)).decode("utf-8", "replace")
+        if in_key:
+            key += decoded
+        else:
+            section += decoded
+        last = escape.end()
+    return (section.lower(), key, from_file) if key else None
+
+
+def _environment_sections(variables: dict[str, Binding], mark: Mark) -> dict[str, Section]:
+    """GITEA__* variables as the [mailer] and [email.incoming] sections environment-to-ini writes."""
+    sections: dict[str, Section] = {}
+    dotenv = any(binding.key_mark == mark for binding in variables.values())  # no start of its own
+    for variable, binding in variables.items():
+        decoded = environment_key(variable)
+        if decoded is None or decoded[0] not in (MAILER, INCOMING):
+            continue
+        name, key, _ = decoded
+        section = sections.setdefault(name, Section(name, binding.key_mark if dotenv else mark))
+        section.entries[key] = binding
+    return sections
+
+
+def _password(binding: Binding) -> str | dict[str, str]:
+    """A password as the profile writes it: a file `__FILE` names, a variable Compose or a
+    Kubernetes valueFrom fills in at deploy time, or the value itself (app.ini expands nothing)."""
+    if not binding.key.startswith(ENVIRONMENT_PREFIX):
+        return binding.value
+    if binding.key.endswith(FILE_SUFFIX):
+        return {"file": binding.value}
+    reference = _COMPOSE_REFERENCE.fullmatch(binding.value)
+    return {"env": reference.group(1)} if reference else binding.value
+
+
+def from_environment(
+    variables: dict[str, Binding], mark: Mark, name: str
+) -> tuple[ProfileBuilder | None, list[LoadProblem]]:
+    """The [mailer] profile GITEA__mailer__* variables configure: the section they write,
+    read as app.ini's [mailer] is. None when no variable sets a [mailer] key."""
+    notes: list[LoadProblem] = []
+    profile = _mailer(_environment_sections(variables, mark).get(MAILER), IniFile(), notes, name)
+    return profile, notes if profile is not None else []
+
+
+class _IncomingVariables:
+    """[email.incoming] from GITEA__email_0X2E_incoming__* variables: a second profile, named
+    after the group as the mailer's is (`email.incoming`, `NAME.email.incoming`)."""
+
+    ENVIRONMENT_PREFIX = ENVIRONMENT_PREFIX
+    ENVIRONMENT_APP = ENVIRONMENT_APP
+
+    @staticmethod
+    def from_environment(
+        variables: dict[str, Binding], mark: Mark, name: str
+    ) -> tuple[ProfileBuilder | None, list[LoadProblem]]:
+        group = name.removesuffix(f"-{ENVIRONMENT_APP.name}").removesuffix("smtp")  # "" or "NAME."
+        notes: list[LoadProblem] = []
+        section = _environment_sections(variables, mark).get(INCOMING)
+        profile = _incoming(section, IniFile(), notes, f"{group}{INCOMING}")
+        return profile, notes if profile is not None else []
+
+
+INCOMING_ENVIRONMENT = _IncomingVariables()
 
 
 # ----------------------------------------------------------------------------- shared

@@ -48,7 +48,7 @@ lib/gitlab/mail_room.rb at 061cf40c7e7a0166fb177e4e3e9db778a3a54dfa:
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -201,12 +201,17 @@ class _File:
     secret_spans: list[tuple[Span, str]] = field(default_factory=list)  # every secret-looking key's value
     comments: dict[int, str] = field(default_factory=dict)
     external_url: _Value | None = None
+    # where the Ruby starts in the file that holds it (line, column of its first line, column of
+    # the others): (1, 1, 1) for gitlab.rb, elsewhere for GITLAB_OMNIBUS_CONFIG in a Compose file
+    origin: tuple[int, int, int] = (1, 1, 1)
 
     def mark(self, point: Any) -> Mark:
         """tree-sitter counts columns in bytes from 0; a Mark in characters from 1."""
         row, column = point[0], point[1]
         line = self.lines[row] if row < len(self.lines) else b""
-        return Mark(row + 1, len(line[:column].decode("utf-8", "replace")) + 1)
+        first_line, first_column, other_columns = self.origin
+        start = first_column if row == 0 else other_columns
+        return Mark(first_line + row, len(line[:column].decode("utf-8", "replace")) + start)
 
     def span(self, node: Node) -> Span:
         return Span(self.mark(node.start_point), self.mark(node.end_point))
@@ -226,10 +231,10 @@ def _walk(root: Node) -> list[Node]:
     return found
 
 
-def _parse(text: str) -> tuple[Tree, _File]:
+def _parse(text: str, origin: tuple[int, int, int] = (1, 1, 1)) -> tuple[Tree, _File]:
     raw = text.encode("utf-8")
     tree = _parser().parse(raw)
-    return tree, _File(raw, raw.split(b"\n"))
+    return tree, _File(raw, raw.split(b"\n"), origin=origin)
 
 
 def _syntax_error(ruby: _File, root: Node) -> UnreadableDocument | None:
@@ -385,8 +390,8 @@ def _key(ruby: _File, left: Node) -> tuple[str, str, Node] | None:
     return (ruby.source(target), key, keys[0]) if key is not None else None
 
 
-def _read(text: str) -> _File:
-    tree, ruby = _parse(text)
+def _read(text: str, origin: tuple[int, int, int] = (1, 1, 1)) -> _File:
+    tree, ruby = _parse(text, origin)
     root = tree.root_node
     error = _syntax_error(ruby, root)
     if error is not None:
@@ -919,3 +924,100 @@ class _Reader:
 
 def _nil(setting: _Setting) -> bool:
     return setting.known and setting.value.literal is None
+
+
+# ----------------------------------------------------------------------------- GITLAB_OMNIBUS_CONFIG
+
+# [O] docker/assets/gitlab.rb (@ 177259c7): the image sets external_url from the container's hostname,
+# then `eval ENV["GITLAB_OMNIBUS_CONFIG"].to_s`, then `from_file("/etc/gitlab/gitlab.rb")`: the
+# variable holds gitlab.rb lines, and the gitlab.rb in the config volume is read after it
+ENVIRONMENT_VARIABLE = ENVIRONMENT_PREFIX = "GITLAB_OMNIBUS_CONFIG"
+ENVIRONMENT_APP = App(
+    "gitlab",
+    "GitLab (Omnibus)",
+    hints={
+        **APP.hints,
+        "MC303": "read it when reconfigure runs: gitlab_rails['smtp_password'] = File.read('/run/secrets/"
+        "smtp_password').strip with a Compose or Kubernetes secret mounted there, or ENV.fetch('SMTP_PASSWORD') "
+        "with that variable set from a secret store; keep it out of the committed GITLAB_OMNIBUS_CONFIG",
+    },
+)
+
+
+def _environment_profiles(
+    variables: dict[str, Binding], name: str
+) -> tuple[dict[str, ProfileBuilder], list[LoadProblem]]:
+    """The profiles GITLAB_OMNIBUS_CONFIG's Ruby configures, keyed smtp / incoming_email /
+    service_desk_email, named after the group, and marked where the Ruby is written: the value
+    mark is its first character (sources/environment.py moves it there), a literal block's
+    further lines are at that column, a quoted value's (.env) at column 1."""
+    binding = variables.get(ENVIRONMENT_VARIABLE)
+    if binding is None or not binding.value.strip():
+        return {}, []
+    start = binding.value_mark
+    block = binding.span.start.line < start.line  # a `|` block: the span starts at the indicator
+    ruby = _read(binding.value, (start.line, start.column, start.column if block else 1))
+    reader = _Reader(ruby)
+    try:
+        built = reader.profiles()
+    except RecursionError:
+        raise UnreadableDocument(
+            "the Ruby in GITLAB_OMNIBUS_CONFIG is nested too deeply to read", "write the mail settings as literals"
+        ) from None
+    group = name.removesuffix(f"-{ENVIRONMENT_APP.name}").removesuffix("smtp")  # "" or "NAME."
+    names = {SMTP: name, **{box: f"{group}{box}" for box in MAILBOXES}}
+    if "gitlab_email_from" not in ruby.settings and ruby.external_url is None:
+        # the image's external_url is the container's hostname, so is the sender's domain
+        for profile in built:
+            profile.deferred.add(("from", "address"))
+    profiles = {}
+    for profile in built:
+        key = profile.name
+        profile.name = names[key]
+        profile.secrets.extend((span, value) for span, value in ruby.secret_spans)  # masked, wherever shown
+        profiles[key] = profile
+    notes = [
+        replace(problem, path=("profiles", names[problem.path[1]], *problem.path[2:]))
+        if len(problem.path) > 1 and problem.path[1] in names
+        else problem
+        for problem in reader.notes
+    ]
+    return profiles, notes
+
+
+def _own(notes: list[LoadProblem], profile: ProfileBuilder) -> list[LoadProblem]:
+    return [problem for problem in notes if len(problem.path) > 1 and problem.path[1] == profile.name]
+
+
+def from_environment(
+    variables: dict[str, Binding], mark: Mark, name: str
+) -> tuple[ProfileBuilder | None, list[LoadProblem]]:
+    """The smtp profile GITLAB_OMNIBUS_CONFIG configures, read as gitlab.rb is."""
+    profiles, notes = _environment_profiles(variables, name)
+    profile = profiles.get(SMTP)
+    if profile is None:
+        return None, []
+    built = {p.name for p in profiles.values()}
+    # and what is said of a mailbox that makes no profile (no host): this profile carries it
+    orphans = [problem for problem in notes if len(problem.path) < 2 or problem.path[1] not in built]
+    return profile, _own(notes, profile) + orphans
+
+
+class _MailboxVariables:
+    """incoming_email_* or service_desk_email_* in GITLAB_OMNIBUS_CONFIG: a profile of its own."""
+
+    ENVIRONMENT_PREFIX = ENVIRONMENT_PREFIX
+    ENVIRONMENT_APP = ENVIRONMENT_APP
+
+    def __init__(self, box: str) -> None:
+        self.box = box
+
+    def from_environment(
+        self, variables: dict[str, Binding], mark: Mark, name: str
+    ) -> tuple[ProfileBuilder | None, list[LoadProblem]]:
+        profiles, notes = _environment_profiles(variables, name)
+        profile = profiles.get(self.box)
+        return (profile, _own(notes, profile)) if profile is not None else (None, [])
+
+
+MAILBOX_ENVIRONMENTS = tuple(_MailboxVariables(box) for box in MAILBOXES)
