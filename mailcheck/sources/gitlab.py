@@ -58,6 +58,7 @@ from mailcheck.loader import Document, LoadProblem, Mark, Span, UnreadableDocume
 from mailcheck.secrets import is_secret_key
 from mailcheck.sources import ruby_mail
 from mailcheck.sources.base import App, Binding, Keys, ProfileBuilder, adapted_document, note
+from mailcheck.sources.treesitter import walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -220,17 +221,6 @@ class _File:
         return self.raw[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
-def _walk(root: Node) -> list[Node]:
-    """Every node in source order, without recursion (a deep file must not overflow the stack)."""
-    found: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        stack.extend(reversed(node.children))
-    return found
-
-
 def _parse(text: str, origin: tuple[int, int, int] = (1, 1, 1)) -> tuple[Tree, _File]:
     raw = text.encode("utf-8")
     tree = _parser().parse(raw)
@@ -240,7 +230,7 @@ def _parse(text: str, origin: tuple[int, int, int] = (1, 1, 1)) -> tuple[Tree, _
 def _syntax_error(ruby: _File, root: Node) -> UnreadableDocument | None:
     if not root.has_error:
         return None
-    for node in _walk(root):
+    for node in walk(root):
         if node.is_missing:
             return UnreadableDocument(
                 f"not valid Ruby: `{node.type}` is missing here",
@@ -396,7 +386,7 @@ def _read(text: str, origin: tuple[int, int, int] = (1, 1, 1)) -> _File:
     error = _syntax_error(ruby, root)
     if error is not None:
         raise error
-    for node in _walk(root):
+    for node in walk(root):
         if node.type == "comment":
             comment = ruby.source(node)
             if comment.startswith("#"):  # not an =begin/=end block
@@ -465,7 +455,7 @@ def recognises(text: str) -> bool:
         tree, ruby = _parse(text)
     except (ValueError, RecursionError, MemoryError):
         return False
-    for node in _walk(tree.root_node):
+    for node in walk(tree.root_node):
         if node.type != "assignment" or (left := node.child_by_field_name("left")) is None:
             continue
         found = _key(ruby, left)

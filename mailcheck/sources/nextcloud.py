@@ -56,6 +56,7 @@ from typing import TYPE_CHECKING, Any
 from mailcheck.loader import Document, LoadProblem, Mark, Span, UnreadableDocument
 from mailcheck.secrets import is_secret_key
 from mailcheck.sources.base import App, Binding, Keys, ProfileBuilder, adapted_document, note
+from mailcheck.sources.treesitter import walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -170,17 +171,6 @@ class _File:
         return self.raw[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
-def _walk(root: Node) -> list[Node]:
-    """Every node in source order, without recursion (a deep file must not overflow the stack)."""
-    found: list[Node] = []
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        stack.extend(reversed(node.children))
-    return found
-
-
 def _parse(text: str) -> tuple[Tree, _File]:
     raw = text.encode("utf-8")
     tree = _parser().parse(raw)
@@ -193,7 +183,7 @@ _FIX = "fix the syntax: Nextcloud cannot load config.php"
 def _syntax_error(php: _File, root: Node) -> UnreadableDocument | None:
     if not root.has_error:
         return None
-    for node in _walk(root):
+    for node in walk(root):
         if node.is_missing:
             return UnreadableDocument(f"not valid PHP: `{node.type}` is missing here", _FIX, php.mark(node.start_point))
         if node.type == "ERROR":
@@ -349,7 +339,7 @@ def _read(text: str) -> _File:
     error = _syntax_error(php, root)
     if error is not None:
         raise error
-    for node in _walk(root):
+    for node in walk(root):
         if node.type == "comment":
             comment = php.source(node)
             if comment.startswith("//"):
@@ -413,7 +403,7 @@ def recognises(text: str) -> bool:
         tree, php = _parse(text)
     except (ValueError, RecursionError, MemoryError):
         return False
-    for node in _walk(tree.root_node):
+    for node in walk(tree.root_node):
         found = _config_assignment(php, node)
         if found is None or found[0] != "array":
             continue
