@@ -39,6 +39,12 @@ PROGRESS_AFTER = 3  # show progress on a terminal when more profiles than this r
     "--allow-cleartext-auth", is_flag=True, help="Allow logins over unencrypted connections (security: none)."
 )
 @click.option(
+    "--check-auth-enforced",
+    is_flag=True,
+    help="Before the real login, try one with a random wrong secret; MC521 if the server accepts it "
+    "(costs one failed login per profile).",
+)
+@click.option(
     "--cert-warn-days",
     type=click.IntRange(0, 3650),
     default=14,
@@ -63,6 +69,7 @@ def probe(
     format_name: str | None,
     outputs: tuple[Output, ...],
     allow_cleartext_auth: bool,
+    check_auth_enforced: bool,
     cert_warn_days: int,
     nameserver: str | None,
     config_path: Path | None,
@@ -88,6 +95,7 @@ def probe(
     options = ProbeOptions(
         send_test=send_test,
         allow_cleartext_auth=allow_cleartext_auth,
+        check_auth_enforced=check_auth_enforced,
         cert_warn_days=cert_warn_days,
         nameserver=resolver,
     )

@@ -12,6 +12,7 @@ from mailcheck.probe.resolve import Nameserver
 class ProbeOptions:
     send_test: bool = False
     allow_cleartext_auth: bool = False
+    check_auth_enforced: bool = False  # one login with a wrong secret first (MC521 if it is accepted)
     cert_warn_days: int = 14
     nameserver: Nameserver | None = None
     environ: Mapping[str, str] | None = None  # where {env: ...} secrets come from; os.environ by default

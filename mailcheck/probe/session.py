@@ -2,7 +2,7 @@
 
     resolve -> connect -> [tls: tls-handshake -> certificate] -> greeting -> capabilities
       -> [starttls: starttls -> tls-handshake -> certificate -> capabilities-after-tls]
-      -> login -> send-test -> quit
+      -> [--check-auth-enforced: auth-enforced -> reconnect] -> login -> send-test -> quit
 
 The protocol's Dialogue supplies the commands. A failure ends the probe with its outcome
 (never a retry in a weaker mode); credentials are sent only after a verified handshake,
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import secrets
 import ssl
 import time
 from pathlib import Path
@@ -56,6 +57,7 @@ from mailcheck.rules import mc515_secret_unavailable as mc515
 from mailcheck.rules import mc517_protocol_error as mc517
 from mailcheck.rules import mc518_step_timeout as mc518
 from mailcheck.rules import mc519_cleartext_auth_refused as mc519
+from mailcheck.rules import mc521_accepts_any_credentials as mc521
 from mailcheck.secrets import Redactor, parse_secret
 
 # Seconds of silence after which a plaintext greeting is suspect and the port's mode is
@@ -65,6 +67,13 @@ GREETING_GRACE = 2.0
 # greet as soon as they accept, and send their greeting first even if it is not awaited.
 SNIFF_LISTEN = 0.25
 QUIT_SECONDS = 1.0  # a polite goodbye is worth at most this much of what is left
+
+
+def wrong_secret(real: str) -> str:
+    """A random secret for --check-auth-enforced: new at each call, never the real one."""
+    while (wrong := secrets.token_urlsafe(24)) == real:
+        pass  # 192 random bits: never, in practice
+    return wrong
 
 
 class Session:
@@ -97,6 +106,7 @@ class Session:
         self.capabilities: Capabilities | None = None
         self.login = "not configured" if not profile.has_auth else "not reached"
         self.test_message: TestMessage | None = None
+        self.resolved_secret: str | None = None
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -114,6 +124,8 @@ class Session:
         try:
             await self._resolve_and_connect()
             await self._establish()
+            if self.options.check_auth_enforced:
+                await self._check_auth_enforced()
             if self.profile.has_auth:
                 await self._login()
             await self._send_test()
@@ -340,6 +352,67 @@ class Session:
         finally:
             other.close()
 
+    # -- with --check-auth-enforced: a wrong login first, then a fresh connection
+
+    async def _check_auth_enforced(self) -> None:
+        """One login with the profile's username and a random wrong secret, before the real one
+        and guarded as it is: a server that accepts it accepts anything (MC521), so the real
+        login would prove nothing and is not tried. Skipped where the real login cannot run
+        either (it then reports why); never retried, never more than one attempt."""
+        assert self.conn is not None and self.dialogue is not None and self.capabilities is not None
+        profile = self.profile
+        async with self.rec.step("auth-enforced") as step:
+            method = choose(profile.mechanism, self.capabilities) if profile.has_auth else None
+            real, skipped = None, ""
+            if not profile.has_auth:
+                skipped = "the profile has no auth"
+            elif not self.conn.encrypted and not self.options.allow_cleartext_auth:
+                skipped = "the connection is not encrypted and cleartext auth is not allowed"
+            elif method is None:
+                skipped = "the server offers no usable authentication"
+            else:
+                try:
+                    real = await self._secret()
+                except mc515.Outcome:
+                    skipped = f"the profile's {profile.secret_field} is not available"
+            if method is None or real is None:  # the login step reports why it cannot run either
+                step.status, step.detail = "skipped", f"not checked: {skipped}"
+                return
+            username = profile.username or ""
+            wrong = wrong_secret(real)
+            self.redact.add_secret(wrong)  # masked wherever a server echoes it
+            reply = await authenticate(self.dialogue, method, username, wrong, self.capabilities)
+            if reply.ok:
+                self.login = "skipped"
+                raise mc521.outcome(username, method.name, profile.secret_field, reply.text)
+            if reply.status is not Status.REFUSED:
+                self.conn.broken = True
+                raise mc517.not_a_login_reply(method.name, self.dialogue.title, reply.text, self.dialogue.success_reply)
+            step.detail = (
+                f"{method.name} as {username} with a random wrong {profile.secret_field} refused: {reply.text}"
+            )
+        await self._reconnect()
+
+    async def _reconnect(self) -> None:
+        """A fresh connection, established and verified as the first one, for the real login
+        after a refused wrong one. RFC 4954, RFC 9051 and RFC 1939 allow a second attempt on
+        the same connection, but servers delay, count or hang up after a failure (Dovecot's
+        auth_failure_delay, Postfix's error limits): the real login does not share its fate."""
+        assert self.conn is not None
+        async with self.rec.step("reconnect") as step:
+            fresh = Session(self.profile, self.base_dir, self.options, self.deadline, contexts=self.contexts)
+            fresh.redact = self.redact  # what it sends is masked in this probe's output
+            try:
+                await fresh._connect([self.address])
+                await fresh._establish()
+            except BaseException:
+                fresh.close()
+                raise
+            self.conn.close()
+            self.conn, self.dialogue, self.capabilities = fresh.conn, fresh.dialogue, fresh.capabilities
+            tls = f", TLS {fresh.tls.version}" if fresh.tls is not None else ""
+            step.detail = f"{self.address} port {self.profile.port}{tls}, for the real login"
+
     # -- steps 6 to 8: login, test message, goodbye
 
     async def _login(self) -> None:
@@ -376,6 +449,8 @@ class Session:
         return mc512.outcome(self.conn.encrypted, self.capabilities.starttls, self.dialogue.starttls_verb)
 
     async def _secret(self) -> str:
+        if self.resolved_secret is not None:  # resolved once per probe: a file is read once
+            return self.resolved_secret
         field = self.profile.secret_field
         raw = self.profile.setting("auth", field)
         ref = parse_secret(raw)
@@ -384,6 +459,7 @@ class Session:
         except SecretUnavailable as err:
             raise mc515.outcome(field, str(err), ref.kind) from None
         self.redact.add_secret(secret)
+        self.resolved_secret = secret
         return secret
 
     async def _send_test(self) -> None:

@@ -137,6 +137,7 @@ def probe_rules() -> tuple[ProbeRule, ...]:
         mc518_step_timeout,
         mc519_cleartext_auth_refused,
         mc520_unsafe_command,
+        mc521_accepts_any_credentials,
     )
 
     return (
@@ -160,6 +161,7 @@ def probe_rules() -> tuple[ProbeRule, ...]:
         mc518_step_timeout,
         mc519_cleartext_auth_refused,
         mc520_unsafe_command,
+        mc521_accepts_any_credentials,
     )
 
 

@@ -63,6 +63,7 @@ class Mailbox:
 
     messages: list[bytes] = field(default_factory=list)
     logins: list[tuple[str, str]] = field(default_factory=list)  # (mechanism, username)
+    passwords: list[str] = field(default_factory=list)  # what each PLAIN/LOGIN attempt sent, in order
 
 
 class _Handler:
@@ -112,18 +113,21 @@ class _HandlerWithMoreAuth(_Handler):
 
 
 class _Users:
-    """aiosmtpd authenticator over {username: password}."""
+    """aiosmtpd authenticator over {username: password}; with `accept_any`, a broken one
+    that lets any username and password in."""
 
-    def __init__(self, users: dict[str, str], mailbox: Mailbox) -> None:
+    def __init__(self, users: dict[str, str], mailbox: Mailbox, accept_any: bool = False) -> None:
         self.users = users
         self.mailbox = mailbox
+        self.accept_any = accept_any
 
     def __call__(self, server, session, envelope, mechanism, auth_data):
         if not isinstance(auth_data, LoginPassword):
             return AuthResult(success=False, handled=False)
         user, password = auth_data.login.decode(), auth_data.password.decode()
         self.mailbox.logins.append((mechanism, user))
-        return AuthResult(success=self.users.get(user) == password, handled=False)
+        self.mailbox.passwords.append(password)
+        return AuthResult(success=self.accept_any or self.users.get(user) == password, handled=False)
 
 
 @dataclass
@@ -141,11 +145,13 @@ def start_smtp(
     exclude_mechanisms: tuple[str, ...] = (),
     reject_rcpt: str | None = None,
     more_auth: bool = False,
+    accept_any: bool = False,
 ) -> SmtpServer:
     """An aiosmtpd server: `starttls` (required, AUTH only after it), `tls` (implicit), or `none`.
-    It offers AUTH PLAIN and LOGIN, and with `more_auth` CRAM-MD5 and XOAUTH2 too."""
+    It offers AUTH PLAIN and LOGIN, and with `more_auth` CRAM-MD5 and XOAUTH2 too; with
+    `accept_any` its PLAIN and LOGIN accept any credentials."""
     mailbox = Mailbox()
-    authenticator = _Users(users, mailbox)
+    authenticator = _Users(users, mailbox, accept_any)
     kwargs: dict = {
         "hostname": HOST,
         "port": free_port(),
@@ -251,7 +257,10 @@ def imap_behaviour(
     implicit_tls: bool = False,
     mechanisms: tuple[str, ...] = ("PLAIN",),
     sasl_ir: bool = True,
+    accept_any: bool = False,
 ) -> Behaviour:
+    """`accept_any`: a broken server whose LOGIN and AUTHENTICATE let anyone in."""
+
     def behave(peer: Peer) -> None:
         if implicit_tls:
             peer.starttls(context)
@@ -271,14 +280,14 @@ def imap_behaviour(
                 peer.starttls(context)
             elif command == "LOGIN" and peer.tls:
                 user, password = [part.strip('"') for part in args.split(" ", 1)]
-                _answer_imap(peer, tag, users.get(user) == password)
+                _answer_imap(peer, tag, accept_any or users.get(user) == password)
             elif command == "AUTHENTICATE" and peer.tls:
                 _mechanism, _, initial = args.partition(" ")
                 if not initial:
                     peer.send("+ ")
                     initial = peer.recv_line() or ""
                 _, user, password = base64.b64decode(initial).decode().split("\0")
-                _answer_imap(peer, tag, users.get(user) == password)
+                _answer_imap(peer, tag, accept_any or users.get(user) == password)
             elif command == "LOGOUT":
                 peer.send("* BYE logging out")
                 peer.send(f"{tag} OK LOGOUT completed")
@@ -305,8 +314,10 @@ def pop3_behaviour(
     sasl: tuple[str, ...] = ("PLAIN",),
     user_command: bool = True,
     echo_failed_password: bool = False,
+    accept_any: bool = False,
 ) -> Behaviour:
-    """`echo_failed_password`: a broken server that quotes what it was sent in its error."""
+    """`echo_failed_password`: a broken server that quotes what it was sent in its error;
+    `accept_any`: one whose PASS and AUTH let anyone in."""
 
     def behave(peer: Peer) -> None:
         if implicit_tls:
@@ -328,7 +339,7 @@ def pop3_behaviour(
                 user = args
                 peer.send("+OK")
             elif command == "PASS" and peer.tls:
-                ok = users.get(user) == args
+                ok = accept_any or users.get(user) == args
                 peer.send(
                     "+OK Logged in."
                     if ok
@@ -340,7 +351,7 @@ def pop3_behaviour(
                     peer.send("+ ")
                     initial = peer.recv_line() or ""
                 _, who, password = base64.b64decode(initial).decode().split("\0")
-                ok = users.get(who) == password
+                ok = accept_any or users.get(who) == password
                 peer.send(
                     "+OK Logged in."
                     if ok
