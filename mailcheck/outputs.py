@@ -25,6 +25,11 @@ if TYPE_CHECKING:
 # The formats `check` and `probe` both render (the registry, mailcheck.reporters, also holds
 # `diff`'s markdown); listed here so that building the options imports no reporter.
 FORMATS = ("text", "json", "github", "sarif", "gitlab", "junit")
+# Formats of one of the two only (`openmetrics`: the probe's measurements). Both commands take
+# every name, and the one that does not render it refuses it in one line, before writing
+# anything (the registry's "format openmetrics is not available for check"), exit 2.
+PROBE_ONLY_FORMATS = ("openmetrics",)
+OPTION_FORMATS = FORMATS + PROBE_ONLY_FORMATS
 STDOUT = "-"
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,9 +63,9 @@ class OutputSpec(_OutputParamType):
         if isinstance(value, Output):
             return value
         name, _, path = str(value).partition(":")
-        if name not in FORMATS:
+        if name not in OPTION_FORMATS:
             self.fail(
-                f"unknown format {name!r} in {value!r}; choose from {', '.join(FORMATS)}",
+                f"unknown format {name!r} in {value!r}; choose from {', '.join(OPTION_FORMATS)}",
                 param,
                 ctx,
             )
@@ -88,7 +93,7 @@ def output_options(command: str) -> Callable[[F], F]:
         return click.option(
             "--format",
             "format_name",
-            type=click.Choice(FORMATS),
+            type=click.Choice(OPTION_FORMATS),
             help="Terminal output format [default: text; github on GitHub Actions].",
         )(function)
 
@@ -137,10 +142,13 @@ def _same_file(a: Path, b: Path) -> bool:
 def emit(report: AnyReport, command: str, outputs: list[Output], *, color: bool) -> None:
     """Render `report` (made by `command`) once per output: the terminal first, then each
     file. A file that cannot be written does not stop the others; the failures are one
-    OutputError after. A format that does not render `command`'s reports is an OutputError."""
+    OutputError after. A format that does not render `command`'s reports is an OutputError,
+    raised before anything is printed or written."""
     failures: list[str] = []
-    for output in sorted(outputs, key=lambda o: o.path is not None):
-        reporter = _reporter(output.format, command)(color=color and output.path is None)
+    ordered = sorted(outputs, key=lambda o: o.path is not None)
+    reporters = [_reporter(output.format, command) for output in ordered]
+    for output, reporter_class in zip(ordered, reporters, strict=True):
+        reporter = reporter_class(color=color and output.path is None)
         text = reporter.render(report)
         if output.path is None:
             click.echo(text, nl=False, color=True)

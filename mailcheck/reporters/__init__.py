@@ -21,6 +21,7 @@ REPORTERS: dict[str, str] = {
     "gitlab": "gitlab:GitlabReporter",
     "junit": "junit:JunitReporter",
     "markdown": "markdown:MarkdownReporter",
+    "openmetrics": "openmetrics:OpenMetricsReporter",
 }
 
 
