@@ -118,9 +118,15 @@ class Sender(_Closed):
 
 
 class SendTest(_Closed):
-    """Where `mailcheck probe --send-test` sends its test message."""
+    """Where `mailcheck probe --send-test` sends its test message, and (`--round-trip`) where it is read."""
 
     send_to: StrictStr = Field(description="Recipient address of the test message.")
+    receive_with: StrictStr | None = Field(
+        None,
+        pattern=PROFILE_NAME_PATTERN,
+        description="An imap or pop3 profile of the same file that reads send_to's mailbox: with "
+        "`mailcheck probe --round-trip` the test message is looked for there, then deleted.",
+    )
 
 
 class _ProfileBase(_Closed):

@@ -28,6 +28,18 @@ PROGRESS_AFTER = 3  # show progress on a terminal when more profiles than this r
 @click.option("--profile", "profiles", multiple=True, metavar="NAME", help="Probe only this profile (repeatable).")
 @click.option("--send-test", is_flag=True, help="Send a test message with SMTP profiles that set test.send_to.")
 @click.option(
+    "--round-trip",
+    is_flag=True,
+    help="Implies --send-test: read the test message back with the profile test.receive_with names, "
+    "report how long delivery took (MC522 if it does not arrive, MC523 in Junk) and delete it.",
+)
+@click.option(
+    "--round-trip-timeout",
+    type=click.FloatRange(0, 300, min_open=True),
+    metavar="SECONDS",
+    help="How long --round-trip waits for the message once the server accepted it (default: the SMTP profile's timeout).",
+)
+@click.option(
     "--concurrency",
     type=click.IntRange(1, 4096),
     default=DEFAULT_CONCURRENCY,
@@ -65,6 +77,8 @@ def probe(
     paths: tuple[Path, ...],
     profiles: tuple[str, ...],
     send_test: bool,
+    round_trip: bool,
+    round_trip_timeout: float | None,
     concurrency: int,
     format_name: str | None,
     outputs: tuple[Output, ...],
@@ -92,8 +106,12 @@ def probe(
         targets = plan(format_name, outputs, default_format())
     except (ValueError, OutputError) as err:
         return usage_error(str(err))
+    if round_trip_timeout is not None and not round_trip:
+        return usage_error("--round-trip-timeout needs --round-trip")
     options = ProbeOptions(
-        send_test=send_test,
+        send_test=send_test or round_trip,
+        round_trip=round_trip,
+        round_trip_timeout=round_trip_timeout,
         allow_cleartext_auth=allow_cleartext_auth,
         check_auth_enforced=check_auth_enforced,
         cert_warn_days=cert_warn_days,

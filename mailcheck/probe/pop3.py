@@ -25,7 +25,7 @@ class Pop3Dialogue(Dialogue):
             raise self.unexpected(line)
         return Reply(Status.OK if status == "+OK" else Status.REFUSED, (line,))
 
-    async def _read_list(self) -> list[str]:
+    async def read_list(self) -> list[str]:
         """The lines of a multi-line response, up to the lone ".", dot-unstuffed."""
         lines: list[str] = []
         for _ in range(MAX_REPLY_LINES):
@@ -41,7 +41,7 @@ class Pop3Dialogue(Dialogue):
             return Capabilities()
         if not reply.ok:
             raise self.refused("CAPA", reply)
-        words = [line.split() for line in await self._read_list()]
+        words = [line.split() for line in await self.read_list()]
         names = {w[0].upper() for w in words if w}
         mechanisms = next((w[1:] for w in words if w and w[0].upper() == "SASL"), [])
         return Capabilities(

@@ -32,11 +32,38 @@ class Step:
 
 
 @dataclass(frozen=True)
+class RoundTrip:
+    """With --round-trip: whether the receiving profile found the test message, and when."""
+
+    receiver: str  # the profile named by test.receive_with
+    found: bool
+    waited: float  # seconds from the server's acceptance of the message to the end of the search
+    looks: int  # how many times the mailbox was searched
+    latency: float | None = None  # seconds from DATA accepted to found
+    folder: str | None = None  # where it was found: INBOX, the Junk folder, the POP3 maildrop
+    junk: bool = False
+    removal: str = ""  # what was done with it: deleted, flagged \Deleted for the next expunge, ...
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "receiver": self.receiver,
+            "found": self.found,
+            "latency": None if self.latency is None else round(self.latency, 3),
+            "folder": self.folder,
+            "junk": self.junk,
+            "removal": self.removal,
+            "waited": round(self.waited, 3),
+            "looks": self.looks,
+        }
+
+
+@dataclass(frozen=True)
 class TestMessage:
     __test__ = False  # not a pytest test class, whatever its name
 
     message_id: str
     reply: str  # the server's queue reply, e.g. "250 2.0.0 Ok: queued as 4Xk2"
+    round_trip: RoundTrip | None = None  # with --round-trip and test.receive_with
 
 
 @dataclass
@@ -82,7 +109,15 @@ class ProbeResult:
             "login": self.login,
             "test_message": None
             if self.test_message is None
-            else {"message_id": self.test_message.message_id, "reply": self.test_message.reply},
+            else {
+                "message_id": self.test_message.message_id,
+                "reply": self.test_message.reply,
+                **(
+                    {"round_trip": self.test_message.round_trip.as_dict()}
+                    if self.test_message.round_trip is not None
+                    else {}
+                ),
+            },
             "findings": [f.as_dict() for f in self.findings],
         }
 

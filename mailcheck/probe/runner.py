@@ -37,6 +37,7 @@ class Target:
     file: FileResult
     name: str
     body: dict[str, Any]
+    receiver: tuple[str, dict[str, Any]] | None = None  # --round-trip: the profile test.receive_with names
 
     @property
     def base_dir(self) -> Path:
@@ -61,15 +62,19 @@ def run_probe(
     started = time.monotonic()
     check, settings = run_check(paths, config_path=config_path, before_check=before_check, read_as=read_as)
     wanted = frozenset(profiles)
-    targets, not_probed = select(check.results, wanted)
+    options = options or ProbeOptions()
+    targets, not_probed = select(check.results, wanted, round_trip=options.round_trip)
     if on_start is not None:
         on_start(len(targets))
-    results = asyncio.run(_probe_all(targets, options or ProbeOptions(), settings, concurrency, on_result))
+    results = asyncio.run(_probe_all(targets, options, settings, concurrency, on_result))
     return ProbeReport(check, results, not_probed, time.monotonic() - started, only=wanted)
 
 
-def select(files: list[FileResult], wanted: frozenset[str]) -> tuple[list[Target], list[NotProbed]]:
-    """The profiles to probe (all, or those named), and the selected ones that cannot be."""
+def select(
+    files: list[FileResult], wanted: frozenset[str], *, round_trip: bool = False
+) -> tuple[list[Target], list[NotProbed]]:
+    """The profiles to probe (all, or those named), and the selected ones that cannot be.
+    With `round_trip`, an SMTP profile whose test.receive_with cannot be used is one."""
     targets: list[Target] = []
     not_probed: list[NotProbed] = []
     seen: set[str] = set()
@@ -94,12 +99,46 @@ def select(files: list[FileResult], wanted: frozenset[str]) -> tuple[list[Target
                 not_probed.append(NotProbed(file.file, name, "structurally invalid (see the lint findings)"))
             elif unsafe:
                 not_probed.append(NotProbed(file.file, name, f"{unsafe} cannot be sent (see the lint findings)"))
+            elif round_trip and (unusable := receiver_problem(file, str(name))):
+                not_probed.append(NotProbed(file.file, name, f"the round trip cannot run: {unusable}"))
             else:
-                targets.append(Target(file, name, file.valid_profiles[name]))
+                body = file.valid_profiles[name]
+                receiver = receiver_of(body) if round_trip else None
+                targets.append(
+                    Target(file, name, body, (receiver, file.valid_profiles[receiver]) if receiver else None)
+                )
     missing = sorted(wanted - seen)
     if missing:
         raise RunError(f"no profile named {', '.join(map(repr, missing))} in the files given")
     return targets, not_probed
+
+
+def receiver_of(body: dict[str, Any]) -> str | None:
+    """The name an SMTP profile's test.receive_with gives, if it sets one (and test.send_to)."""
+    test = body.get("test") if body.get("protocol") == "smtp" else None
+    name = test.get("receive_with") if isinstance(test, dict) else None
+    return name if isinstance(name, str) else None
+
+
+def receiver_problem(file: FileResult, profile: str) -> str:
+    """Why `profile`'s test.receive_with cannot receive its test message (MC404, or a
+    receiving profile that is invalid or unsafe to send); empty when it can, or when the
+    profile names none."""
+    from mailcheck.rules.mc404_round_trip_receiver_unknown import receiver_problem as unknown
+
+    name = receiver_of(file.valid_profiles[profile])
+    if name is None:
+        return ""
+    assert file.document is not None
+    problem = unknown(name, profiles_of(file.document.data))
+    if problem is not None:
+        return f"{problem} (MC404)"
+    if name not in file.valid_profiles:
+        return f"the receiving profile {name!r} is structurally invalid (see the lint findings)"
+    if file.document.deferred.get(name):
+        return f"the receiving profile {name!r} is read by its app only when it runs"
+    unsafe = unsafe_values(file, name)
+    return f"the receiving profile {name!r} has {unsafe}: it cannot be sent" if unsafe else ""
 
 
 def unsafe_values(file: FileResult, profile: str) -> str:
@@ -151,9 +190,10 @@ async def probe_target(
     target: Target, options: ProbeOptions, settings: Settings, contexts: TlsContexts | None = None
 ) -> ProbeResult:
     view = ProfileView(target.name, target.body)
-    session = Session(view, target.base_dir, options, contexts=contexts)
-    try:
-        await asyncio.wait_for(session.run(), view.timeout + SAFETY_MARGIN)
+    receiver = ProfileView(*target.receiver) if target.receiver is not None else None
+    session = Session(view, target.base_dir, options, contexts=contexts, receiver=receiver)
+    try:  # a round trip waits for the message after the profile's own timeout, within its window
+        await asyncio.wait_for(session.run(), view.timeout + session.round_trip_window + SAFETY_MARGIN)
     except asyncio.TimeoutError:
         session.ran_out()
     return _result(target, view, session, settings)

@@ -3,6 +3,7 @@
     resolve -> connect -> [tls: tls-handshake -> certificate] -> greeting -> capabilities
       -> [starttls: starttls -> tls-handshake -> certificate -> capabilities-after-tls]
       -> [--check-auth-enforced: auth-enforced -> reconnect] -> login -> send-test -> quit
+      -> [--round-trip: round-trip, with the receiving profile (roundtrip.py)]
 
 The protocol's Dialogue supplies the commands. A failure ends the probe with its outcome
 (never a retry in a weaker mode); credentials are sent only after a verified handshake,
@@ -16,15 +17,21 @@ import os
 import secrets
 import ssl
 import time
+import uuid
+from collections.abc import Awaitable
+from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from mailcheck.hosts import parse_ip
+from mailcheck.probe import roundtrip
 from mailcheck.probe import tls as tlsmod
 from mailcheck.probe.dialogue import Capabilities, Dialogue, Status
 from mailcheck.probe.dialogues import DIALOGUES
+from mailcheck.probe.imap import ImapDialogue
 from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.outcome import Outcome
-from mailcheck.probe.report import Step, TestMessage
+from mailcheck.probe.report import RoundTrip, Step, TestMessage
 from mailcheck.probe.resolve import resolve
 from mailcheck.probe.sasl import authenticate, choose
 from mailcheck.probe.secret_source import SecretUnavailable, resolve_secret
@@ -41,7 +48,7 @@ from mailcheck.probe.wire import (
     WireTimeout,
 )
 from mailcheck.profile import ProfileView
-from mailcheck.protocols import PROTOCOLS, Security, older_tls_version
+from mailcheck.protocols import PROTOCOLS, Protocol, Security, older_tls_version
 from mailcheck.rules import mc502_connection_refused as mc502
 from mailcheck.rules import mc503_connect_timeout as mc503
 from mailcheck.rules import mc504_tls_expected_plaintext_found as mc504
@@ -58,6 +65,8 @@ from mailcheck.rules import mc517_protocol_error as mc517
 from mailcheck.rules import mc518_step_timeout as mc518
 from mailcheck.rules import mc519_cleartext_auth_refused as mc519
 from mailcheck.rules import mc521_accepts_any_credentials as mc521
+from mailcheck.rules import mc522_test_message_not_delivered as mc522
+from mailcheck.rules import mc523_test_message_in_junk as mc523
 from mailcheck.secrets import Redactor, parse_secret
 
 # Seconds of silence after which a plaintext greeting is suspect and the port's mode is
@@ -67,6 +76,8 @@ GREETING_GRACE = 2.0
 # greet as soon as they accept, and send their greeting first even if it is not awaited.
 SNIFF_LISTEN = 0.25
 QUIT_SECONDS = 1.0  # a polite goodbye is worth at most this much of what is left
+
+T = TypeVar("T")
 
 
 def wrong_secret(real: str) -> str:
@@ -87,8 +98,10 @@ class Session:
         deadline: Deadline | None = None,
         context: ssl.SSLContext | None = None,
         contexts: tlsmod.TlsContexts | None = None,
+        receiver: ProfileView | None = None,
     ) -> None:
         self.profile = profile
+        self.receiver = receiver  # with --round-trip: the profile test.receive_with names
         self.base_dir = base_dir
         self.options = options
         self.deadline = deadline or Deadline(profile.timeout)
@@ -107,6 +120,19 @@ class Session:
         self.login = "not configured" if not profile.has_auth else "not reached"
         self.test_message: TestMessage | None = None
         self.resolved_secret: str | None = None
+        self.done = False  # said goodbye (or dropped the connection): nothing more is sent
+        self.accepted: float | None = None  # time.monotonic() when the test message was accepted
+        self.token: str | None = None  # with --round-trip: the test message's token
+        self.round_trip_deadline: Deadline | None = None
+
+    @property
+    def round_trip_window(self) -> float:
+        """Seconds the round trip may wait for the test message after it was accepted (0
+        when there is no round trip): --round-trip-timeout, or the profile's timeout."""
+        return self._window() if self.options.round_trip and self.receiver is not None else 0.0
+
+    def _window(self) -> float:
+        return self.options.round_trip_timeout or self.profile.timeout
 
     @property
     def outcomes(self) -> list[Outcome]:
@@ -129,6 +155,11 @@ class Session:
             if self.profile.has_auth:
                 await self._login()
             await self._send_test()
+            if self.accepted is not None and self.token is not None and self.receiver is not None:
+                await self._quit()  # the SMTP connection is not kept waiting while the mailbox is searched
+                await self._round_trip(self.receiver, self.token, self.accepted)
+            elif self.options.round_trip and self.test_message is not None:
+                self.rec.add("round-trip", "skipped", time.monotonic(), "the profile has no test.receive_with")
         except Outcome as outcome:
             self.rec.outcomes.append(outcome)
         finally:
@@ -464,7 +495,7 @@ class Session:
 
     async def _send_test(self) -> None:
         profile = self.profile
-        if not self.options.send_test or not isinstance(self.dialogue, SmtpDialogue):
+        if not (self.options.send_test or self.options.round_trip) or not isinstance(self.dialogue, SmtpDialogue):
             return
         async with self.rec.step("send-test") as step:
             if not profile.written("test", "send_to"):
@@ -472,20 +503,23 @@ class Session:
                 return
             sender = profile.sender_address or profile.username or ""
             recipient = profile.setting("test", "send_to")
+            token = uuid.uuid4().hex if self.options.round_trip and self.receiver is not None else None
             await self.dialogue.envelope(sender, recipient)
             try:
-                message_id, message = test_message(profile.name, sender, recipient)
+                message_id, message = test_message(profile.name, sender, recipient, token)
             except UnsafeHeader:  # the server waits for the message now: no polite QUIT
                 self.dialogue.conn.broken = True
                 raise
             reply = await self.dialogue.transmit(message)
+            self.accepted, self.token = time.monotonic(), token
             self.test_message = TestMessage(message_id, reply)
             step.detail = f"{message_id} from {sender} to {recipient}: {reply}"
 
     async def _quit(self) -> None:
         """A polite QUIT/LOGOUT when the dialogue is still sane; the connection closes anyway."""
-        if self.conn is None:
+        if self.conn is None or self.done:
             return
+        self.done = True
         try:
             if self.greeted and not self.conn.broken and self.deadline.remaining() > 0:
                 assert self.dialogue is not None
@@ -499,3 +533,129 @@ class Session:
                 self.rec.add("quit", status, started, "")
         finally:
             self.conn.close()
+
+    # -- with --round-trip: read the test message back with the receiving profile
+
+    async def _round_trip(self, receiver: ProfileView, token: str, accepted: float) -> None:
+        """Look for the test message with `receiver` until the window that began when the
+        server accepted it ends (roundtrip.py); found in Junk is MC523, not found MC522."""
+        assert self.test_message is not None
+        window = Deadline(self._window())
+        window.at = accepted + self._window()
+        protocol = PROTOCOLS[receiver.protocol].title
+        mailbox: roundtrip.Mailbox = (
+            roundtrip.ImapMailbox(token, accepted)
+            if receiver.protocol is Protocol.IMAP
+            else roundtrip.Pop3Mailbox(token, accepted)
+        )
+        self.round_trip_deadline = window
+        async with self.rec.step("round-trip") as step:
+            found, looks, note = await self._look_until_found(receiver, mailbox, window)
+            waited = time.monotonic() - accepted
+            if found is None:
+                self.test_message = replace(
+                    self.test_message, round_trip=RoundTrip(receiver.name, False, waited, looks)
+                )
+                raise mc522.outcome(receiver.name, protocol, waited, looks, mailbox.where, note)
+            self.test_message = replace(
+                self.test_message,
+                round_trip=RoundTrip(
+                    receiver.name, True, waited, looks, found.latency, found.folder, found.junk, found.removal
+                ),
+            )
+            step.detail = (
+                f"found with {receiver.name} ({protocol}) in {found.folder} after {found.latency:.2f}s "
+                f"({found.where}, {looks} look{'s' if looks != 1 else ''}): {found.removal}"
+            )
+            if found.junk:
+                step.status = "warning"
+                self.rec.outcomes.append(mc523.outcome(receiver.name, found.folder, found.latency))
+
+    async def _look_until_found(
+        self, receiver: ProfileView, mailbox: roundtrip.Mailbox, window: Deadline
+    ) -> tuple[roundtrip.Found | None, int, str]:
+        """Look on the schedule until found or the window is over: (what was found, how many
+        looks, a note on how the last one ended)."""
+        looks, found, note = 0, None, ""
+        kept: Session | None = None  # IMAP: one connection for every look; POP3: one per look
+        try:
+            for pause in roundtrip.pauses():
+                started = time.monotonic()
+                reader = kept
+                try:
+                    if reader is None:
+                        reader = await self._open_receiver(receiver, window)
+                        if isinstance(mailbox, roundtrip.ImapMailbox):
+                            assert isinstance(reader.dialogue, ImapDialogue)
+                            await self._receiving(reader, mailbox.prepare(reader.dialogue))
+                            kept = reader
+                    assert reader.conn is not None and reader.dialogue is not None
+                    reader.conn.deadline = window.capped(receiver.timeout)
+                    looks += 1
+                    found = await self._receiving(reader, mailbox.look(reader.dialogue))
+                    if found is not None and isinstance(mailbox, roundtrip.Pop3Mailbox):
+                        found = await self._commit_pop3(reader, found)
+                except mc518.Outcome:  # the window ran out during a look
+                    if window.remaining() > 0:
+                        raise  # the receiving profile's own timeout, reported as its MC518
+                    note = "; the last look did not finish in time"
+                    break
+                finally:
+                    if reader is not None and reader is not kept:
+                        await reader._quit()
+                if found is not None:
+                    break
+                if not await roundtrip.pause_before_next(window, pause, time.monotonic() - started):
+                    break
+        finally:
+            if kept is not None:
+                await kept._quit()
+        return found, looks, note
+
+    async def _open_receiver(self, receiver: ProfileView, window: Deadline) -> Session:
+        """A session of the receiving profile, established, verified and logged in as its
+        own probe would be (never with a wrong secret first), within the window."""
+        options = replace(self.options, send_test=False, round_trip=False, check_auth_enforced=False)
+        reader = Session(receiver, self.base_dir, options, window.capped(receiver.timeout), contexts=self.contexts)
+        reader.redact = self.redact  # what it sends and hears is masked in this probe's output
+        try:
+            await self._receiving(reader, reader._connect_and_login())
+        except BaseException:
+            reader.close()
+            raise
+        return reader
+
+    async def _connect_and_login(self) -> None:
+        await self._resolve_and_connect()
+        await self._establish()
+        if self.profile.has_auth:
+            await self._login()
+
+    async def _receiving(self, reader: Session, work: Awaitable[T]) -> T:
+        """Run the receiver's `work`; what goes wrong is reported on this (the sending)
+        profile, at test.receive_with, naming the receiving profile."""
+        try:
+            async with reader.rec.step("round-trip"):
+                return await work
+        except mc518.Outcome:
+            if self.round_trip_deadline is None or self.round_trip_deadline.remaining() <= 0:
+                raise  # the window is over: not delivered in time, which the caller reports
+            outcome: Outcome = mc518.outcome("round-trip", reader.profile.timeout)
+            raise mc518.Outcome(
+                (("test", "receive_with"),), f"receiving with {reader.profile.name}: {outcome.message}", outcome.hint
+            ) from None
+        except Outcome as outcome:
+            raise type(outcome)(
+                (("test", "receive_with"),), f"receiving with {reader.profile.name}: {outcome.message}", outcome.hint
+            ) from None
+
+    async def _commit_pop3(self, reader: Session, found: roundtrip.Found) -> roundtrip.Found:
+        """QUIT, which commits a DELE (RFC 1939, the UPDATE state)."""
+        assert reader.dialogue is not None and reader.conn is not None
+        if not found.removal.startswith("marked"):
+            return found
+        reply = await self._receiving(reader, reader.dialogue.command("QUIT"))
+        reader.done = True
+        reader.conn.close()
+        removal = "deleted (DELE, then QUIT)" if reply.ok else f"not deleted: QUIT answered {reply.text}"
+        return replace(found, removal=removal)

@@ -106,6 +106,13 @@ def probe_line(result: ProbeResult, width: int, *, color: bool) -> str:
         fields.append(f"login {result.login}")
     if result.test_message is not None:
         fields.append(f"test message {visible(result.test_message.reply)}")
+        trip = result.test_message.round_trip
+        if trip is not None and trip.found and trip.latency is not None:
+            fields.append(
+                f"delivered in {trip.latency:.2f}s" + (f" to {visible(trip.folder or '')}" if trip.junk else "")
+            )
+        elif trip is not None:
+            fields.append(f"not delivered after {trip.waited:.1f}s")
     fields.append(f"{result.seconds:.2f}s")
     return "  ".join(fields)
 

@@ -91,6 +91,7 @@ _EXAMPLES = {
     "name": 'name: "Sender Name"',
     "test": "test: {send_to: ops@example.com}",
     "send_to": "send_to: ops@example.com",
+    "receive_with": "receive_with: ops-inbox (an imap or pop3 profile of this file)",
     "env": "env: SMTP_PASSWORD",
     "file": "file: secrets/smtp-password",
 }
@@ -177,7 +178,12 @@ def hint_for(violation: Violation, value: object) -> str:
         return _type_hint(violation, value, field)
     if violation.kind == "range":
         return f"{field} is out of range: it must be {bounds_text(violation.bounds, field)}; e.g. {_example(field)}"
-    if violation.kind == "pattern":  # only `env` has a pattern
+    if violation.kind == "pattern" and field == "receive_with":  # a profile name
+        return (
+            "test.receive_with is the name of an imap or pop3 profile of this file (1 to 64 letters, "
+            f"digits, '.', '_' or '-', starting with a letter or digit): {_example(field)}"
+        )
+    if violation.kind == "pattern":  # otherwise only `env` has a pattern
         return (
             "environment variable names are letters, digits and '_', not starting with a digit: "
             f"{{env: SMTP_PASSWORD}}; the forms are {SECRET_FORMS}"

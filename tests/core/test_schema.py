@@ -237,6 +237,7 @@ HINT_PATHS = edit_paths + [
     ("auth", "token"),
     ("auth", "password", "env"),
     ("auth", "password", "file"),
+    ("test", "receive_with"),
 ]
 SECRET_FIELDS = {("auth", "password"), ("auth", "token")}
 

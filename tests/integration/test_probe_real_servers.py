@@ -174,3 +174,67 @@ def test_cli_output_never_shows_the_password(
     if format_name == "json":
         statuses = {r["profile"]: r["status"] for r in json.loads(result.stdout)["results"]}
         assert set(statuses.values()) == {"failed"}
+
+
+def _seed(servers: MailServers, address: str, subject: str) -> Path:
+    """Someone else's message, put straight into the Maildir Dovecot serves."""
+    import os
+    import pwd
+    import time as clock
+
+    maildir = servers.maildir(address)
+    path = maildir / "new" / f"{int(clock.time())}.M1P{os.getpid()}.{subject.replace(' ', '-')}.mailcheck-test"
+    path.write_bytes(
+        f"From: carol@example.test\r\nTo: {address}\r\nSubject: {subject}\r\n"
+        f"Message-ID: <{subject.replace(' ', '.')}@example.test>\r\n\r\nNot the probe's.\r\n".encode()
+    )
+    account = pwd.getpwnam("mail")
+    os.chown(path, account.pw_uid, account.pw_gid)
+    return path
+
+
+def _maildir_file(servers: MailServers, address: str, subject: str) -> Path | None:
+    """The Maildir file of the seeded message, wherever Dovecot moved it (new/ or cur/)."""
+    marker = subject.replace(" ", "-")
+    maildir = servers.maildir(address)
+    return next((p for sub in ("new", "cur") for p in (maildir / sub).iterdir() if marker in p.name), None)
+
+
+@pytest.mark.parametrize("receiver", ["imap", "pop3"])
+def test_round_trip_finds_and_deletes_only_the_test_message(
+    mail_servers: MailServers, tmp_path: Path, receiver: str
+) -> None:
+    subject = f"keep me {receiver}"
+    _seed(mail_servers, mail_servers.alice.address, subject)
+    sender = real(
+        mail_servers, "smtp", "starttls", test={"send_to": mail_servers.alice.address, "receive_with": "inbox"}
+    )
+    sender["from"] = {"address": mail_servers.alice.address}
+    profiles = {"send": sender, "inbox": real(mail_servers, receiver, "tls")}
+    results = probe(tmp_path, profiles, mail_servers.alice.password, round_trip=True, round_trip_timeout=10)
+    result = results["send"]
+    assert rules(result) == [], [f.message for f in result.findings]
+    trip = result.test_message.round_trip
+    assert trip is not None and trip.found and trip.folder in ("INBOX", "the maildrop")
+    assert 0 < trip.latency < 10
+    assert trip.removal == ("deleted (UID EXPUNGE)" if receiver == "imap" else "deleted (DELE, then QUIT)")
+    # the test message is gone from the Maildir; the other message is still there, not \Deleted
+    assert mail_servers.find_message(mail_servers.alice.address, result.test_message.message_id) is None
+    kept = _maildir_file(mail_servers, mail_servers.alice.address, subject)
+    assert kept is not None, "the other message was removed"
+    flags = kept.name.partition(":2,")[2]
+    assert "T" not in flags  # Maildir's \Deleted (trashed) flag
+
+
+def test_round_trip_to_a_mailbox_nobody_reads_is_mc522(mail_servers: MailServers, tmp_path: Path) -> None:
+    import time as clock
+
+    sender = real(mail_servers, "smtp", "starttls", test={"send_to": mail_servers.bob.address, "receive_with": "inbox"})
+    sender["from"] = {"address": mail_servers.alice.address}
+    profiles = {"send": sender, "inbox": real(mail_servers, "imap", "tls")}  # alice's INBOX, not bob's
+    started = clock.monotonic()
+    results = probe(tmp_path, profiles, mail_servers.alice.password, round_trip=True, round_trip_timeout=2)
+    assert clock.monotonic() - started < 2 + 5
+    assert rules(results["send"]) == ["MC522"]
+    # bob got it: the probe never touched his mailbox
+    mail_servers.wait_for_message(mail_servers.bob.address, results["send"].test_message.message_id)

@@ -66,12 +66,75 @@ class Mailbox:
     passwords: list[str] = field(default_factory=list)  # what each PLAIN/LOGIN attempt sent, in order
 
 
-class _Handler:
-    """Accepts mail (or refuses recipients, with `reject_rcpt`); AUTH PLAIN and LOGIN."""
+@dataclass
+class StoredMessage:
+    uid: int
+    data: bytes
+    folder: str = "INBOX"
+    flags: set[str] = field(default_factory=set)
 
-    def __init__(self, mailbox: Mailbox, reject_rcpt: str | None) -> None:
+    def header(self, name: str) -> str | None:
+        from email.parser import BytesHeaderParser
+
+        value = BytesHeaderParser().parsebytes(self.data).get(name)
+        return None if value is None else str(value).strip()
+
+
+@dataclass
+class MailStore:
+    """An in-memory mailbox an aiosmtpd server delivers into and the IMAP and POP3 test
+    servers serve: `deliver_to` a folder, after `delay` seconds, or never (`drop`)."""
+
+    messages: list[StoredMessage] = field(default_factory=list)
+    deliver_to: str = "INBOX"
+    delay: float = 0.0
+    drop: bool = False
+    delivered_at: list[float] = field(default_factory=list)  # time.monotonic() of each delivery
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    _next_uid: int = 1
+
+    def add(self, data: bytes, folder: str = "INBOX", flags: set[str] | None = None) -> StoredMessage:
+        with self.lock:
+            message = StoredMessage(self._next_uid, data, folder, set(flags or ()))
+            self._next_uid += 1
+            self.messages.append(message)
+            self.delivered_at.append(time.monotonic())
+            return message
+
+    def deliver(self, data: bytes) -> None:
+        if self.drop:
+            return
+        if self.delay:
+            threading.Timer(self.delay, self.add, (data, self.deliver_to)).start()
+        else:
+            self.add(data, self.deliver_to)
+
+    def folder(self, name: str) -> list[StoredMessage]:
+        with self.lock:
+            return [m for m in self.messages if m.folder.upper() == name.upper()]
+
+    def remove(self, messages: list[StoredMessage]) -> None:
+        with self.lock:
+            self.messages = [m for m in self.messages if m not in messages]
+
+
+def plain_message(subject: str = "hello", **headers: str) -> bytes:
+    lines = ["From: carol@example.com", f"To: {USER_ADDRESS}", f"Subject: {subject}"]
+    lines += [f"{name.replace('_', '-')}: {value}" for name, value in headers.items()]
+    return ("\r\n".join(lines) + "\r\n\r\nSomeone else's message.\r\n").encode()
+
+
+USER_ADDRESS = "alice@example.com"
+
+
+class _Handler:
+    """Accepts mail (or refuses recipients, with `reject_rcpt`); AUTH PLAIN and LOGIN.
+    With a `store`, what it accepts is delivered there too."""
+
+    def __init__(self, mailbox: Mailbox, reject_rcpt: str | None, store: MailStore | None = None) -> None:
         self.mailbox = mailbox
         self.reject_rcpt = reject_rcpt
+        self.store = store
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if self.reject_rcpt is not None:
@@ -81,6 +144,8 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):
         self.mailbox.messages.append(envelope.original_content or envelope.content)
+        if self.store is not None:
+            self.store.deliver(envelope.original_content or envelope.content)
         return "250 2.0.0 Ok: queued as TEST123"
 
 
@@ -146,6 +211,7 @@ def start_smtp(
     reject_rcpt: str | None = None,
     more_auth: bool = False,
     accept_any: bool = False,
+    store: MailStore | None = None,
 ) -> SmtpServer:
     """An aiosmtpd server: `starttls` (required, AUTH only after it), `tls` (implicit), or `none`.
     It offers AUTH PLAIN and LOGIN, and with `more_auth` CRAM-MD5 and XOAUTH2 too; with
@@ -166,7 +232,7 @@ def start_smtp(
         kwargs.update(ssl_context=context, auth_require_tls=False)
     else:
         kwargs.update(auth_require_tls=False)
-    handler = (_HandlerWithMoreAuth if more_auth else _Handler)(mailbox, reject_rcpt)
+    handler = (_HandlerWithMoreAuth if more_auth else _Handler)(mailbox, reject_rcpt, store)
     controller = Controller(handler, **kwargs)
     controller.start()
     return SmtpServer(kwargs["port"], mailbox, controller)
@@ -258,14 +324,22 @@ def imap_behaviour(
     mechanisms: tuple[str, ...] = ("PLAIN",),
     sasl_ir: bool = True,
     accept_any: bool = False,
+    store: MailStore | None = None,
+    uidplus: bool = True,
+    folders: tuple[tuple[str, str], ...] = (("Junk", "\\Junk"),),
 ) -> Behaviour:
-    """`accept_any`: a broken server whose LOGIN and AUTHENTICATE let anyone in."""
+    """`accept_any`: a broken server whose LOGIN and AUTHENTICATE let anyone in. With a
+    `store`, a logged-in client may LIST (INBOX and `folders`: (name, attributes)), SELECT,
+    EXAMINE, UID SEARCH HEADER, UID STORE, EXPUNGE and, with `uidplus`, UID EXPUNGE."""
 
     def behave(peer: Peer) -> None:
         if implicit_tls:
             peer.starttls(context)
         peer.send("* OK [CAPABILITY IMAP4rev1] fake IMAP ready")
+        mailbox: dict[str, object] = {}
         while (line := peer.recv_line()) is not None:
+            if store is not None and _imap_mailbox_command(peer, line, store, mailbox, uidplus, folders):
+                continue
             tag, _, rest = line.partition(" ")
             command, _, args = rest.partition(" ")
             command = command.upper()
@@ -273,6 +347,7 @@ def imap_behaviour(
                 caps = ["IMAP4rev1"]
                 caps += ["STARTTLS", "LOGINDISABLED"] if not peer.tls else [f"AUTH={m}" for m in mechanisms]
                 caps += ["SASL-IR"] if sasl_ir else []
+                caps += ["UIDPLUS"] if uidplus and store is not None and peer.tls else []
                 peer.send("* CAPABILITY " + " ".join(caps))
                 peer.send(f"{tag} OK CAPABILITY completed")
             elif command == "STARTTLS" and not peer.tls:
@@ -298,6 +373,77 @@ def imap_behaviour(
     return behave
 
 
+def _imap_mailbox_command(
+    peer: Peer,
+    line: str,
+    store: MailStore,
+    selected: dict[str, object],
+    uidplus: bool,
+    folders: tuple[tuple[str, str], ...],
+) -> bool:
+    """Answer one mailbox command (True), or leave the line to the caller (False)."""
+    tag, _, rest = line.partition(" ")
+    words = rest.split(" ")
+    command = words[0].upper()
+    if command == "UID" and len(words) > 1:
+        command = "UID " + words[1].upper()
+        words = words[1:]
+    folder = selected.get("folder")
+    if command == "LIST":
+        peer.send('* LIST (\\HasNoChildren) "/" INBOX')
+        for name, attributes in folders:
+            shown = f'"{name}"' if " " in name else name
+            peer.send(f'* LIST (\\HasNoChildren {attributes}) "/" {shown}'.replace(" )", ")"))
+        peer.send(f"{tag} OK LIST completed")
+    elif command in ("SELECT", "EXAMINE"):
+        name = rest.split(" ", 1)[1].strip('"')
+        known = {"INBOX", *(n.upper() for n, _ in folders)}
+        if name.upper() not in known:
+            peer.send(f"{tag} NO [NONEXISTENT] Mailbox doesn't exist: {name}")
+            return True
+        selected.update(folder=name, writable=command == "SELECT")
+        messages = store.folder(name)
+        peer.send(f"* {len(messages)} EXISTS")
+        peer.send("* OK [UIDVALIDITY 1] UIDs valid")
+        peer.send(f"{tag} OK [{'READ-WRITE' if command == 'SELECT' else 'READ-ONLY'}] {command} completed")
+    elif command == "UID SEARCH" and folder is not None:
+        # UID SEARCH HEADER <name> <value>
+        _, _, name, value = words[:4]
+        uids = [m.uid for m in store.folder(str(folder)) if (m.header(name) or "").find(value) >= 0]
+        peer.send("* SEARCH" + "".join(f" {uid}" for uid in uids))
+        peer.send(f"{tag} OK SEARCH completed")
+    elif command == "UID STORE" and folder is not None:
+        if not selected.get("writable"):
+            peer.send(f"{tag} NO Mailbox is read-only")
+            return True
+        uid = int(words[1])
+        for number, message in enumerate(store.folder(str(folder)), start=1):
+            if message.uid == uid and "+FLAGS" in words[2].upper():
+                message.flags.add("\\Deleted")
+                peer.send(f"* {number} FETCH (UID {uid} FLAGS ({' '.join(sorted(message.flags))}))")
+        peer.send(f"{tag} OK STORE completed")
+    elif command == "UID EXPUNGE" and folder is not None and uidplus:
+        uid = int(words[1])
+        gone = [m for m in store.folder(str(folder)) if m.uid == uid and "\\Deleted" in m.flags]
+        _expunge(peer, store, str(folder), gone)
+        peer.send(f"{tag} OK EXPUNGE completed")
+    elif command == "EXPUNGE" and folder is not None:
+        _expunge(peer, store, str(folder), [m for m in store.folder(str(folder)) if "\\Deleted" in m.flags])
+        peer.send(f"{tag} OK EXPUNGE completed")
+    elif command == "NOOP":
+        peer.send(f"{tag} OK NOOP completed")
+    else:
+        return False
+    return True
+
+
+def _expunge(peer: Peer, store: MailStore, folder: str, gone: list[StoredMessage]) -> None:
+    messages = store.folder(folder)
+    for message in reversed(gone):
+        peer.send(f"* {messages.index(message) + 1} EXPUNGE")
+    store.remove(gone)
+
+
 def _answer_imap(peer: Peer, tag: str, ok: bool) -> None:
     peer.send(
         f"{tag} OK [CAPABILITY IMAP4rev1] Logged in"
@@ -315,19 +461,43 @@ def pop3_behaviour(
     user_command: bool = True,
     echo_failed_password: bool = False,
     accept_any: bool = False,
+    store: MailStore | None = None,
+    uidl: bool = True,
 ) -> Behaviour:
     """`echo_failed_password`: a broken server that quotes what it was sent in its error;
-    `accept_any`: one whose PASS and AUTH let anyone in."""
+    `accept_any`: one whose PASS and AUTH let anyone in. With a `store`, its INBOX is the
+    maildrop, taken at login: UIDL (with `uidl`), STAT, TOP, DELE, committed by QUIT."""
 
     def behave(peer: Peer) -> None:
         if implicit_tls:
             peer.starttls(context)
         peer.send("+OK fake POP3 ready")
         user = ""
+        drop: list[StoredMessage] | None = None
+        deleted: list[StoredMessage] = []
         while (line := peer.recv_line()) is not None:
             command, _, args = line.partition(" ")
             command = command.upper()
-            if command == "CAPA":
+            if store is not None and command in ("UIDL", "STAT", "TOP", "DELE") and drop is None:
+                drop = store.folder("INBOX")  # the maildrop, as of the first command after login
+            if store is not None and drop is not None and command == "UIDL" and uidl:
+                listing = [f"{n} uid-{m.uid}" for n, m in enumerate(drop, start=1) if m not in deleted]
+                peer.send("+OK\r\n" + "".join(f"{entry}\r\n" for entry in listing) + ".")
+            elif store is not None and drop is not None and command == "STAT":
+                peer.send(f"+OK {len(drop)} {sum(len(m.data) for m in drop)}")
+            elif store is not None and drop is not None and command == "TOP":
+                number = int(args.split()[0])
+                message = drop[number - 1]
+                head = message.data.split(b"\r\n\r\n", 1)[0].decode()
+                peer.send("+OK\r\n" + head + "\r\n\r\n.")
+            elif store is not None and drop is not None and command == "DELE":
+                deleted.append(drop[int(args) - 1])
+                peer.send("+OK message deleted")
+            elif command == "QUIT" and store is not None:
+                store.remove(deleted)
+                peer.send("+OK Logging out, messages deleted.")
+                return
+            elif command == "CAPA":
                 caps = ["TOP", "UIDL"] + (["STLS"] if not peer.tls else [])
                 if peer.tls:
                     caps += (["USER"] if user_command else []) + ([f"SASL {' '.join(sasl)}"] if sasl else [])
