@@ -36,7 +36,6 @@ WELL_CONFIGURED = [
     "nodemailer-1und1",
     "nodemailer-Bluewin",  # 465 without explicit `secure`: nodemailer's default is TLS there
     "nodemailer-Gmail",
-    "nodemailer-Outlook365",
     "nodemailer-SendGrid",
     "nodemailer-hot.ee",  # no port: the default port for STARTTLS
 ]
@@ -48,17 +47,18 @@ MISTAKES = {
     "rediffmail.com-smtp-0": ["MC203"],  # SSL on 586: cannot be checked offline
     "rediffmail.com-pop3-1": ["MC204"],  # password-cleartext over plain
     "rediffmail.com-smtp-2": ["MC204"],
-    "nifty.com-smtp-0": ["MC204"],  # password-encrypted, but the session is still plaintext
-    "so.wind.ne.jp-imap-0": ["MC204"],
-    "tiscali.cz-smtp-0": ["MC204", "MC208"],  # plaintext login, on the relay port
-    "kokuyou.ne.jp-smtp-0": ["MC205"],  # plaintext, no login
+    "nifty.com-smtp-0": ["MC204", "MC705"],  # password-encrypted, but the session is still plaintext
+    "so.wind.ne.jp-imap-0": ["MC204", "MC705"],  # MC705: the provider publishes only plain
+    "tiscali.cz-smtp-0": ["MC204", "MC208", "MC705"],  # plaintext login, on the relay port
+    "kokuyou.ne.jp-smtp-0": ["MC205", "MC705"],  # plaintext, no login
     "inbox.lv-pop3-1": ["MC209"],  # host: mail.%EMAILDOMAIN%
     "mail.ee-imap-0": ["MC209"],  # host: %EMAILDOMAIN%
     "teol.net-smtp-0": ["MC301"],  # the file has no <username>
     "nodemailer-qiye.aliyun": ["MC101"],  # "port": "465", a string
-    "nodemailer-Godaddy": ["MC208"],
+    "nodemailer-Godaddy": ["MC208", "MC706"],  # MC706: the ISPDB publishes 465 tls
     "nodemailer-Postmark": ["MC203"],  # 2525
     "nodemailer-Maildev": ["MC203"],  # 1025 on localhost, plaintext: only the port is unusual
+    "nodemailer-Outlook365": ["MC704"],  # a password where the ISPDB lists only OAuth2
 }
 
 NOT_MAIL_PROTOCOLS = ["office365.com-exchange-5"]

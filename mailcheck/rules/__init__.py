@@ -69,9 +69,16 @@ def lint_rules() -> LintRules:
         mc305_unresolvable_reference,
         mc401_invalid_address,
         mc402_missing_sender,
+        mc404_round_trip_receiver_unknown,
         mc601_conflicting_tls_switches,
         mc602_unrecognised_app_value,
         mc603_app_constraint,
+        mc701_provider_port_mismatch,
+        mc702_provider_host_mismatch,
+        mc703_provider_username_form,
+        mc704_provider_requires_oauth2,
+        mc705_provider_cleartext_only,
+        mc706_provider_sources_disagree,
     )
 
     return LintRules(
@@ -108,6 +115,13 @@ def lint_rules() -> LintRules:
             mc305_unresolvable_reference,
             mc401_invalid_address,
             mc402_missing_sender,
+            mc404_round_trip_receiver_unknown,
+            mc701_provider_port_mismatch,
+            mc702_provider_host_mismatch,
+            mc703_provider_username_form,
+            mc704_provider_requires_oauth2,
+            mc705_provider_cleartext_only,
+            mc706_provider_sources_disagree,
         ),
         settled=(mc004_unused_suppression,),
     )
@@ -138,6 +152,8 @@ def probe_rules() -> tuple[ProbeRule, ...]:
         mc519_cleartext_auth_refused,
         mc520_unsafe_command,
         mc521_accepts_any_credentials,
+        mc522_test_message_not_delivered,
+        mc523_test_message_in_junk,
     )
 
     return (
@@ -162,6 +178,8 @@ def probe_rules() -> tuple[ProbeRule, ...]:
         mc519_cleartext_auth_refused,
         mc520_unsafe_command,
         mc521_accepts_any_credentials,
+        mc522_test_message_not_delivered,
+        mc523_test_message_in_junk,
     )
 
 
