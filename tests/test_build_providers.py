@@ -7,7 +7,8 @@ import json
 import runpy
 from pathlib import Path
 
-from mailcheck.providers import DATA_FILE, NAMES_FILE, expand, index, names
+from mailcheck.providers import DATA_FILE, NAMES_FILE, expand, names
+from mailcheck.providers.index import index
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures" / "providers"

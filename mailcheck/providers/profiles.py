@@ -8,9 +8,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from mailcheck.profile import ProfileView
 from mailcheck.protocols import Security, well_known
-from mailcheck.providers import Index, Provider, Server, index, might_know, normal_name
+from mailcheck.providers.index import Index, Provider, Server, index
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,32 +30,9 @@ class Known:
         return self.index.owners_of_domain(self.domain) if self.domain else []
 
 
-def account_address(profile: ProfileView) -> str | None:
-    for keys in (("from", "address"), ("auth", "username")):
-        if profile.written(*keys) and not profile.is_deferred(*keys):
-            value = profile.setting(*keys)
-            if isinstance(value, str) and "@" in value and "%" not in value:
-                return value.strip()
-    return None
-
-
-def known(profile: ProfileView) -> Known | None:
-    """What the providers publish about this profile, or None when no provider knows its
-    host or its address domain (or the host is not written as a name the index could hold)."""
-    if profile.is_deferred("host"):
-        return None
-    host = normal_name(profile.host)
-    if not host or "%" in host:
-        return None  # a placeholder left in the host is MC209's
-    address = account_address(profile)
-    domain = normal_name(address.rsplit("@", 1)[1]) if address else None
-    return _known(profile.protocol.value, host, address, domain)
-
-
 @lru_cache(maxsize=512)
-def _known(protocol: str, host: str, address: str | None, domain: str | None) -> Known | None:
-    if not might_know(host, domain):
-        return None
+def lookup(protocol: str, host: str, address: str | None, domain: str | None) -> Known:
+    """What the index holds for a profile whose names it knows (providers.known asks)."""
     loaded = index()
     return Known(protocol, host, address, domain, tuple(loaded.servers_at(protocol, host, address)), loaded)
 

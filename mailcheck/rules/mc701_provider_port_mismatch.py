@@ -48,8 +48,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mailcheck.protocols import Security
-from mailcheck.providers import describe
-from mailcheck.providers.profiles import known, trusted, upgrade_mode
+from mailcheck.providers import known
 from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC701", "provider-port-mismatch", Severity.WARNING, __doc__)
@@ -60,6 +59,9 @@ def check(ctx: ProfileContext) -> Iterator[Problem]:
     found = known(profile)
     if found is None or not found.servers:
         return
+    from mailcheck.providers.index import describe  # the index is loaded: its names are known
+    from mailcheck.providers.profiles import trusted, upgrade_mode
+
     servers = [(p, s) for p, s in found.servers if trusted(s)]
     if not servers:
         return

@@ -48,8 +48,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.providers import normal_name
-from mailcheck.providers.profiles import known
+from mailcheck.providers import known, normal_name
 from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC702", "provider-host-mismatch", Severity.INFO, __doc__)

@@ -40,8 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.providers import expand
-from mailcheck.providers.profiles import known, username_form
+from mailcheck.providers import expand, known
 from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC703", "provider-username-form", Severity.WARNING, __doc__)
@@ -59,6 +58,8 @@ def check(ctx: ProfileContext) -> Iterator[Problem]:
     found = known(profile)
     if found is None:
         return
+    from mailcheck.providers.profiles import username_form  # the index is loaded: its names are known
+
     templates = sorted({s.username for _, s in found.servers if s.username})
     if not templates or any(username_form(t).fullmatch(username.strip()) for t in templates):
         return

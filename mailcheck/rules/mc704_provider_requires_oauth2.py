@@ -39,7 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.providers.profiles import known
+from mailcheck.providers import known
 from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC704", "provider-requires-oauth2", Severity.WARNING, __doc__)

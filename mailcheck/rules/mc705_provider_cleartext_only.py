@@ -39,8 +39,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.providers import describe
-from mailcheck.providers.profiles import known
+from mailcheck.providers import known
 from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC705", "provider-cleartext-only", Severity.WARNING, __doc__)
@@ -50,6 +49,8 @@ def check(ctx: ProfileContext) -> Iterator[Problem]:
     found = known(ctx.profile)
     if found is None or not found.servers or any(s.security != "none" for _, s in found.servers):
         return
+    from mailcheck.providers.index import describe  # the index is loaded: its names are known
+
     provider = found.servers[0][0].title
     yield ctx.problem(
         ctx.first_written(("host",)),

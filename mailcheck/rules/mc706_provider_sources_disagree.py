@@ -40,8 +40,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from mailcheck.providers import describe
-from mailcheck.providers.profiles import known, upgrade_mode
+from mailcheck.providers import known
 from mailcheck.rules.base import Problem, ProfileContext, Rule, Severity
 
 RULE = Rule("MC706", "provider-sources-disagree", Severity.INFO, __doc__)
@@ -52,6 +51,9 @@ def check(ctx: ProfileContext) -> Iterator[Problem]:
     found = known(profile)
     if found is None or not found.ispdb:
         return
+    from mailcheck.providers.index import describe  # the index is loaded: its names are known
+    from mailcheck.providers.profiles import upgrade_mode
+
     pair = (profile.port, upgrade_mode(profile.security))
     matching = [(p, s) for p, s in found.servers if (s.port, s.security) == pair]
     if not matching or any(s.source == "ispdb" for _, s in matching):

@@ -12,7 +12,7 @@ import json
 from click.testing import CliRunner
 
 from mailcheck.cli import cli
-from mailcheck.providers import index
+from mailcheck.providers.index import index
 
 # --- MC701 provider-port-mismatch ------------------------------------------------------
 
