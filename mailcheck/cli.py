@@ -28,6 +28,7 @@ from mailcheck.commands.common import (
 )
 from mailcheck.commands.diff import diff
 from mailcheck.commands.import_cmd import import_command
+from mailcheck.commands.init_cmd import init_command
 from mailcheck.commands.probe import probe
 from mailcheck.outputs import Output, OutputError, emit, output_options, plan
 
@@ -212,6 +213,7 @@ def schema(generate: bool) -> int:
 cli.add_command(diff)
 cli.add_command(probe)
 cli.add_command(import_command)
+cli.add_command(init_command)
 
 
 _CLICK_FAILURE = 1  # what click's standalone mode exits with for an abort or a closed pipe

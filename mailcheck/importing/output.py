@@ -21,9 +21,11 @@ from mailcheck.importing.servers import ImportFailure
 from mailcheck.text import display_path
 
 
-def write_profile_file(target: Path, text: str, *, source: Path, force: bool) -> None:
+def write_profile_file(target: Path, text: str, *, source: Path | None, force: bool) -> None:
+    """Write `text` to `target`; `source` is the file it was made from (never replaced), or
+    None when there is none (`mailcheck init`)."""
     shown = display_path(str(target))
-    if _same_file(target, source):
+    if source is not None and _same_file(target, source):
         raise ImportFailure(f"-o {shown} is the file being imported: give another path")
     if force:
         from mailcheck.outputs import OutputError, write_report

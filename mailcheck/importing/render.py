@@ -84,10 +84,17 @@ def profile_names(servers: list[Server]) -> list[str]:
     return names
 
 
-def render(reading: Reading, shown_path: str) -> str:
+def render(
+    reading: Reading, shown_path: str, *, header: list[str] | None = None, from_origin: str = "--address"
+) -> str:
+    """The profile file. `header` replaces the import's first comment (`mailcheck init` says
+    where its values came from there); `from_origin` is the comment on a given sender's `from`."""
     lines = _Lines()
     names = profile_names(reading.servers)
-    lines.note(0, f"Imported by `mailcheck import` from {shown_path}: {reading.kind} for {reading.provider}.")
+    if header is None:
+        header = [f"Imported by `mailcheck import` from {shown_path}: {reading.kind} for {reading.provider}."]
+    for text in header:
+        lines.note(0, text)
     for note in reading.notes:
         lines.note(0, note)
     address = reading.address
@@ -105,7 +112,7 @@ def render(reading: Reading, shown_path: str) -> str:
     lines.code("version: 1")
     lines.code("profiles:")
     for name, server in zip(names, reading.servers, strict=True):
-        _profile(lines, name, server, reading)
+        _profile(lines, name, server, reading, from_origin)
     return lines.text()
 
 
@@ -116,7 +123,7 @@ def _value(lines: _Lines, indent: int, key: str, value: Sourced) -> None:
         lines.code(f"{' ' * indent}{key}: {scalar(value.value)}", value.origin)
 
 
-def _profile(lines: _Lines, name: str, server: Server, reading: Reading) -> None:
+def _profile(lines: _Lines, name: str, server: Server, reading: Reading, from_origin: str) -> None:
     lines.code(f"  {name}:")
     for note in server.notes:
         lines.note(4, note)
@@ -140,7 +147,7 @@ def _profile(lines: _Lines, name: str, server: Server, reading: Reading) -> None
         return
     address = reading.address
     if address.given:
-        lines.code("    from:", "--address")
+        lines.code("    from:", from_origin)
         lines.code(f"      address: {scalar(address.address)}")
     else:
         example = scalar(address.address) if address.address else "you@example.com"
