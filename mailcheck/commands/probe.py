@@ -67,6 +67,12 @@ PROGRESS_AFTER = 3  # show progress on a terminal when more profiles than this r
     "--nameserver", metavar="HOST[:PORT]", help="Resolve host names with this DNS server only (an IP address)."
 )
 @click.option(
+    "--dns",
+    is_flag=True,
+    help="Compare each profile with the SRV records (RFC 6186, RFC 8314) of its address domain "
+    "(MC524 when it is not among them, MC525 when the domain offers no such service).",
+)
+@click.option(
     "--config",
     "config_path",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -86,6 +92,7 @@ def probe(
     check_auth_enforced: bool,
     cert_warn_days: int,
     nameserver: str | None,
+    dns: bool,
     config_path: Path | None,
     read_as: Source | None,
 ) -> int:
@@ -116,6 +123,7 @@ def probe(
         check_auth_enforced=check_auth_enforced,
         cert_warn_days=cert_warn_days,
         nameserver=resolver,
+        dns=dns,
     )
     progress = _Progress(sys.stderr)
     try:

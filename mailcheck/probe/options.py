@@ -17,4 +17,5 @@ class ProbeOptions:
     check_auth_enforced: bool = False  # one login with a wrong secret first (MC521 if it is accepted)
     cert_warn_days: int = 14
     nameserver: Nameserver | None = None
+    dns: bool = False  # the dns-srv step: the profile against its address domain's SRV records (srv.py)
     environ: Mapping[str, str] | None = None  # where {env: ...} secrets come from; os.environ by default

@@ -1,4 +1,4 @@
-"""What a probe step concludes: an outcome of one of the probe rules (MC501-MC523).
+"""What a probe step concludes: an outcome of one of the probe rules (MC501-MC525).
 
 Each probe rule module has its own Outcome, a subclass of the one here, and the functions
 that build it (they own the wording, next to their documentation); the session raises them

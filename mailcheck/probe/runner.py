@@ -15,7 +15,7 @@ from mailcheck.checker import FileResult, settle
 from mailcheck.config import Settings
 from mailcheck.findings import Finding
 from mailcheck.format import profiles_of
-from mailcheck.probe import DEFAULT_CONCURRENCY
+from mailcheck.probe import DEFAULT_CONCURRENCY, srv
 from mailcheck.probe.options import ProbeOptions
 from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.report import NotProbed, ProbeReport, ProbeResult
@@ -192,10 +192,20 @@ async def probe_target(
     view = ProfileView(target.name, target.body)
     receiver = ProfileView(*target.receiver) if target.receiver is not None else None
     session = Session(view, target.base_dir, options, contexts=contexts, receiver=receiver)
-    try:  # a round trip waits for the message after the profile's own timeout, within its window
-        await asyncio.wait_for(session.run(), view.timeout + session.round_trip_window + SAFETY_MARGIN)
-    except asyncio.TimeoutError:
-        session.ran_out()
+    # --dns: beside the probe, on a deadline of its own, so that it changes nothing of it
+    dns_srv = asyncio.ensure_future(srv.check(view, options)) if options.dns else None
+    try:
+        try:  # a round trip waits for the message after the profile's own timeout, within its window
+            await asyncio.wait_for(session.run(), view.timeout + session.round_trip_window + SAFETY_MARGIN)
+        except asyncio.TimeoutError:
+            session.ran_out()
+        if dns_srv is not None:
+            step, outcomes = await dns_srv
+            session.steps.insert(0, step)
+            session.outcomes.extend(outcomes)
+    finally:
+        if dns_srv is not None:
+            dns_srv.cancel()
     return _result(target, view, session, settings)
 
 

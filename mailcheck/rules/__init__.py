@@ -154,6 +154,8 @@ def probe_rules() -> tuple[ProbeRule, ...]:
         mc521_accepts_any_credentials,
         mc522_test_message_not_delivered,
         mc523_test_message_in_junk,
+        mc524_srv_disagrees,
+        mc525_srv_not_offered,
     )
 
     return (
@@ -180,6 +182,8 @@ def probe_rules() -> tuple[ProbeRule, ...]:
         mc521_accepts_any_credentials,
         mc522_test_message_not_delivered,
         mc523_test_message_in_junk,
+        mc524_srv_disagrees,
+        mc525_srv_not_offered,
     )
 
 

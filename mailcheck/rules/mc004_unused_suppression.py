@@ -9,7 +9,7 @@ comment is reported the second time.
 
 It stays silent where a run cannot tell: about rules turned off by `disable` in the
 configuration or `--disable` (they did not run, so the comment may still be needed when
-they do), about the probe's rules MC501-MC523 (`mailcheck check` does not probe, and a
+they do), about the probe's rules MC501-MC525 (`mailcheck check` does not probe, and a
 server's answer changes from run to run), and about MC004 itself, which a comment may
 name to keep a suppression that is unused on purpose, as ruff's `# noqa: RUF100` does.
 
