@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -57,4 +58,19 @@ def read_as_option(command: Callable[..., int]) -> Callable[..., int]:
         callback=to_source,
         help="Read every file as this app's config file (" + ", ".join(s.name for s in SOURCES) + "), "
         "whatever its name.",
+    )(command)
+
+
+def profile_file_options(command: Callable[..., int]) -> Callable[..., int]:
+    """`-o/--output OUT.mail.yaml` and `--force`, for the commands that write a profile file
+    (import, init): standard output by default, a file atomically, never an existing one
+    without --force."""
+    command = click.option("--force", is_flag=True, help="Replace OUT if it exists.")(command)
+    return click.option(
+        "-o",
+        "--output",
+        "output",
+        type=click.Path(path_type=Path),
+        metavar="OUT.mail.yaml",
+        help="Write the profile file here (atomically) instead of standard output; `-` is standard output.",
     )(command)

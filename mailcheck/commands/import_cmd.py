@@ -6,20 +6,12 @@ from pathlib import Path
 
 import click
 
-from mailcheck.commands.common import EXIT_OK, usage_error
+from mailcheck.commands.common import EXIT_OK, profile_file_options, usage_error
 
 
 @click.command("import")
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path),
-    metavar="OUT.mail.yaml",
-    help="Write the profile file here (atomically) instead of standard output; `-` is standard output.",
-)
-@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@profile_file_options
 @click.option(
     "--address",
     metavar="ADDRESS",

@@ -6,20 +6,12 @@ from pathlib import Path
 
 import click
 
-from mailcheck.commands.common import EXIT_OK, usage_error
+from mailcheck.commands.common import EXIT_OK, profile_file_options, usage_error
 
 
 @click.command("init")
 @click.argument("address")
-@click.option(
-    "-o",
-    "--output",
-    "output",
-    type=click.Path(path_type=Path),
-    metavar="OUT.mail.yaml",
-    help="Write the profile file here (atomically) instead of standard output; `-` is standard output.",
-)
-@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@profile_file_options
 def init_command(address: str, output: Path | None, force: bool) -> int:
     """Write a profile file for ADDRESS from the provider snapshot packaged with mailcheck
     (Thunderbird's ISPDB and nodemailer's presets), offline: an SMTP profile and an IMAP (else

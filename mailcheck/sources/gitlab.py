@@ -58,7 +58,7 @@ from mailcheck.loader import Document, LoadProblem, Mark, Span, UnreadableDocume
 from mailcheck.secrets import is_secret_key
 from mailcheck.sources import ruby_mail
 from mailcheck.sources.base import App, Binding, Keys, ProfileBuilder, adapted_document, note
-from mailcheck.sources.treesitter import walk
+from mailcheck.sources.treesitter import SourceText, walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -194,31 +194,12 @@ class _Setting:
 
 
 @dataclass
-class _File:
-    raw: bytes
-    lines: list[bytes]
+class _File(SourceText):
     settings: dict[str, _Setting] = field(default_factory=dict)  # gitlab_rails, the last assignment of each
     first: dict[str, Mark] = field(default_factory=dict)
     secret_spans: list[tuple[Span, str]] = field(default_factory=list)  # every secret-looking key's value
     comments: dict[int, str] = field(default_factory=dict)
     external_url: _Value | None = None
-    # where the Ruby starts in the file that holds it (line, column of its first line, column of
-    # the others): (1, 1, 1) for gitlab.rb, elsewhere for GITLAB_OMNIBUS_CONFIG in a Compose file
-    origin: tuple[int, int, int] = (1, 1, 1)
-
-    def mark(self, point: Any) -> Mark:
-        """tree-sitter counts columns in bytes from 0; a Mark in characters from 1."""
-        row, column = point[0], point[1]
-        line = self.lines[row] if row < len(self.lines) else b""
-        first_line, first_column, other_columns = self.origin
-        start = first_column if row == 0 else other_columns
-        return Mark(first_line + row, len(line[:column].decode("utf-8", "replace")) + start)
-
-    def span(self, node: Node) -> Span:
-        return Span(self.mark(node.start_point), self.mark(node.end_point))
-
-    def source(self, node: Node) -> str:
-        return self.raw[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
 def _parse(text: str, origin: tuple[int, int, int] = (1, 1, 1)) -> tuple[Tree, _File]:

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 from mailcheck.loader import Document, LoadProblem, Mark, Span, UnreadableDocument
 from mailcheck.secrets import is_secret_key
 from mailcheck.sources.base import App, Binding, Keys, ProfileBuilder, adapted_document, note
-from mailcheck.sources.treesitter import walk
+from mailcheck.sources.treesitter import SourceText, walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -149,26 +149,12 @@ class _Setting:
 
 
 @dataclass
-class _File:
-    raw: bytes
-    lines: list[bytes]
+class _File(SourceText):
     settings: dict[str, _Setting] = field(default_factory=dict)
     first: dict[str, Mark] = field(default_factory=dict)
     start: Mark | None = None  # where `$CONFIG = ...` is written
     secret_spans: list[tuple[Span, str]] = field(default_factory=list)
     comments: dict[int, str] = field(default_factory=dict)
-
-    def mark(self, point: Any) -> Mark:
-        """tree-sitter counts columns in bytes from 0; a Mark in characters from 1."""
-        row, column = point[0], point[1]
-        line = self.lines[row] if row < len(self.lines) else b""
-        return Mark(row + 1, len(line[:column].decode("utf-8", "replace")) + 1)
-
-    def span(self, node: Node) -> Span:
-        return Span(self.mark(node.start_point), self.mark(node.end_point))
-
-    def source(self, node: Node) -> str:
-        return self.raw[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
 
 def _parse(text: str) -> tuple[Tree, _File]:
