@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 import click
 
 from mailcheck.commands.common import EXIT_FINDINGS, EXIT_OK, default_format, read_as_option, usage_error, use_color
+from mailcheck.concurrency import DEFAULT_CONCURRENCY
 from mailcheck.outputs import Output, output_options
-from mailcheck.probe import DEFAULT_CONCURRENCY
 
 if TYPE_CHECKING:
     from mailcheck.sources import Source

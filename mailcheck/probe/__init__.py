@@ -6,15 +6,16 @@ every command line passes), `offloop` (blocking work in threads, never on the ev
 a profile's secret), `resolve` (DNS), `tls` (the run's shared contexts, handshake failures,
 certificate facts), `sniff` (which mode a port speaks, without credentials), `dialogue`
 with `smtp`, `imap`, `pop3` (the protocol-specific commands and what counts as success),
-`sasl` (mechanisms), `session` (the one generic flow: greeting, capabilities, STARTTLS,
-TLS, certificate, login, test message, QUIT), `runner` (selection, concurrency) and
-`report` (what the reporters render).
+`sasl` (mechanisms), `session` (the one generic flow, as step functions: greeting,
+capabilities, STARTTLS, TLS, certificate, login, test message, QUIT), `secondlook` (one
+more handshake with a laxer context, never a login), `steps` (timing, and the one mapping
+of (step, error) to outcome), `runner` (selection, concurrency) and `report` (what the
+reporters render). The outcome type is the core's (mailcheck.outcome), as the probe
+rules that build outcomes are.
 
 Nothing here is imported by `mailcheck check`: the linter stays fast and offline.
 """
 
-# Probes mostly wait on the network, so a run takes about its slowest probe when they all
-# run at once: 256 covers 300 profiles in one wave (measured with benchmarks/probe_bench.py:
-# wall 1.1x the slowest probe, against 2.3x at 128) and keeps two sockets per probe within
-# the usual limit of 1,024 open files. Here, not in runner.py, so `--help` loads no probe code.
-DEFAULT_CONCURRENCY = 256
+from mailcheck.concurrency import DEFAULT_CONCURRENCY  # defined in the core: the CLI shows it without loading the probe
+
+__all__ = ["DEFAULT_CONCURRENCY"]

@@ -15,9 +15,9 @@ from mailcheck.checker import FileResult, settle
 from mailcheck.config import Settings
 from mailcheck.findings import Finding
 from mailcheck.format import profiles_of
+from mailcheck.outcome import Outcome
 from mailcheck.probe import DEFAULT_CONCURRENCY, srv
 from mailcheck.probe.options import ProbeOptions
-from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.report import NotProbed, ProbeReport, ProbeResult
 from mailcheck.probe.session import Session
 from mailcheck.probe.tls import TlsContexts
@@ -231,7 +231,7 @@ def _result(target: Target, view: ProfileView, session: Session, settings: Setti
         steps=[replace(s, detail=redact(s.detail)) for s in session.steps],
         tls=session.tls,
         auth_mechanisms=capabilities.offered() if capabilities is not None else None,
-        login=session.login,
+        login=session.login.value,
         test_message=replace(test_message, reply=redact(test_message.reply)) if test_message else None,
         findings=settle(findings, settings, document),
     )

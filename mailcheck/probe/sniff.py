@@ -18,8 +18,8 @@ import ssl
 from dataclasses import dataclass
 from enum import Enum
 
+from mailcheck.outcome import Outcome
 from mailcheck.probe.dialogues import DIALOGUES
-from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.tls import detection_context
 from mailcheck.probe.wire import Connection, Deadline, WireError
 from mailcheck.protocols import Protocol

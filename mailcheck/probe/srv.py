@@ -25,8 +25,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from mailcheck.hosts import ascii_host, parse_ip
+from mailcheck.outcome import Outcome
 from mailcheck.probe.options import ProbeOptions
-from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.report import Step
 from mailcheck.probe.resolve import Nameserver
 from mailcheck.probe.wire import Deadline, WireTimeout

@@ -1,6 +1,11 @@
 """The steps of one probe: each timed, and each failure turned into the outcome that
 names the step (a timeout at the greeting is MC518 "greeting", a closed connection
-during login MC517 "login"), so that this mapping exists once, not in every step."""
+during login MC517 "login"), so that this mapping exists once, not in every step.
+
+This is the one module that maps (step, error) to an outcome: the wire's typed errors
+(wire.WireError and its kinds), a connection the OS reset, and anything else as MC517's
+internal error. Outcomes that need a diagnosis first (what a port that failed its TLS
+handshake speaks) are the session's, which raises them as outcomes already."""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from mailcheck.probe.outcome import Outcome
+from mailcheck.outcome import Outcome
 from mailcheck.probe.report import Step
 from mailcheck.probe.wire import (
     MAX_LINE,

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from mailcheck.hosts import ascii_host
+from mailcheck.outcome import Outcome
 from mailcheck.probe.localfile import FileRefused, read_regular_file
 from mailcheck.probe.offloop import in_thread
-from mailcheck.probe.outcome import Outcome
 from mailcheck.probe.wire import Deadline
 from mailcheck.profile import ProfileView
 from mailcheck.protocols import TLS_VERSIONS

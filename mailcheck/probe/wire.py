@@ -10,6 +10,16 @@ Every command line goes out through one guard (`_encode`): a line holding CR,
 LF or NUL is refused and nothing of it is written, whatever the dialogue built it from,
 as CPython's smtplib (SMTP.putcmd, bpo-43124) and ftplib (FTP.putline, bpo-30119) and
 aiosmtplib (SMTPProtocol.execute_command) refuse such command arguments.
+
+What goes wrong on the wire is one typed hierarchy, WireError, which steps.py alone maps,
+with the step it happened in, to the outcome that names it:
+
+    WireError
+      WireTimeout, WireClosed              the deadline passed; the server hung up
+      LineTooLong, TooManyLines            a reply past the bounds
+      Unexpected, SpokeFirst               what the protocol does not allow here
+      UnsafeLine, UnsafeHeader             a line refused before anything of it was written
+      CleartextRefused                     a credential refused on an unencrypted connection
 """
 
 from __future__ import annotations
@@ -94,7 +104,7 @@ class UnsafeHeader(WireError):
         self.character = character
 
 
-class CleartextRefused(Exception):
+class CleartextRefused(WireError):
     """A credential was about to be written on a connection that may not carry one."""
 
 

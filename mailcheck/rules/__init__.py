@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from mailcheck.findings import Rule
-    from mailcheck.probe.outcome import Outcome
+    from mailcheck.outcome import Outcome
     from mailcheck.rules.base import DocumentRule, LoadRule, ProbeRule, ProfileRule, SettledRule
 
 SUPPORT_MODULES = frozenset({"base", "structure"})  # what rules share; not rules themselves

@@ -19,7 +19,7 @@ from mailcheck.profile import ProfileView
 
 if TYPE_CHECKING:
     from mailcheck.loader import LoadProblem, Mark
-    from mailcheck.probe.outcome import Outcome
+    from mailcheck.outcome import Outcome
     from mailcheck.suppressions import Suppressions
     from mailcheck.validator import Violation
 

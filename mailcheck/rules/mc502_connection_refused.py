@@ -35,9 +35,9 @@ incoming:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
-from mailcheck.probe.outcome import PORT_OR_HOST
+from mailcheck.outcome import PORT_OR_HOST
 from mailcheck.protocols import PROTOCOLS, Protocol
 
 RULE = Rule("MC502", "connection-refused", Severity.ERROR, __doc__, stage="probe")

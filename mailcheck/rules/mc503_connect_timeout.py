@@ -35,9 +35,9 @@ outgoing:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
-from mailcheck.probe.outcome import PORT_OR_HOST
+from mailcheck.outcome import PORT_OR_HOST
 
 RULE = Rule("MC503", "connect-timeout", Severity.ERROR, __doc__, stage="probe")
 

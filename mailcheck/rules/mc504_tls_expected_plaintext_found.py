@@ -40,9 +40,9 @@ outgoing:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
-from mailcheck.probe.outcome import quote
+from mailcheck.outcome import quote
 from mailcheck.protocols import PROTOCOLS, Protocol, Security
 
 RULE = Rule("MC504", "tls-expected-plaintext-found", Severity.ERROR, __doc__, stage="probe")

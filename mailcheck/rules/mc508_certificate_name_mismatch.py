@@ -36,8 +36,8 @@ outgoing:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC508", "certificate-name-mismatch", Severity.ERROR, __doc__, stage="probe")
 

@@ -32,8 +32,8 @@ incoming:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC509", "certificate-expired", Severity.ERROR, __doc__, stage="probe")
 

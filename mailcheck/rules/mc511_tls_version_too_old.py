@@ -38,8 +38,8 @@ incoming:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
 from mailcheck.protocols import tls_version
 
 RULE = Rule("MC511", "tls-version-too-old", Severity.ERROR, __doc__, stage="probe")

@@ -34,8 +34,8 @@ outgoing:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC513", "auth-mechanism-unsupported", Severity.ERROR, __doc__, stage="probe")
 

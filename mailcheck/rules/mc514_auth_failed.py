@@ -36,9 +36,9 @@ outgoing:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
-from mailcheck.probe.outcome import quote
+from mailcheck.outcome import quote
 
 RULE = Rule("MC514", "auth-failed", Severity.ERROR, __doc__, stage="probe")
 

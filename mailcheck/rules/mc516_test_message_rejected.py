@@ -40,9 +40,9 @@ outgoing:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
-from mailcheck.probe.outcome import Keys, quote
+from mailcheck.outcome import Keys, quote
 
 RULE = Rule("MC516", "test-message-rejected", Severity.ERROR, __doc__, stage="probe")
 

@@ -41,9 +41,9 @@ incoming:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
-from mailcheck.probe.outcome import PORT_OR_HOST, quote
+from mailcheck.outcome import PORT_OR_HOST, quote
 
 RULE = Rule("MC517", "protocol-error", Severity.ERROR, __doc__, stage="probe")
 

@@ -35,8 +35,8 @@ outgoing:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC518", "step-timeout", Severity.ERROR, __doc__, stage="probe")
 

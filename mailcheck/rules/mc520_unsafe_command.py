@@ -47,9 +47,9 @@ incoming:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
-from mailcheck.probe.outcome import PORT_OR_HOST, Keys
+from mailcheck.outcome import PORT_OR_HOST, Keys
 
 RULE = Rule("MC520", "unsafe-command", Severity.ERROR, __doc__, stage="probe")
 

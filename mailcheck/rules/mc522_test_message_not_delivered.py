@@ -54,8 +54,8 @@ incoming:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC522", "test-message-not-delivered", Severity.ERROR, __doc__, stage="probe")
 

@@ -41,8 +41,8 @@ outgoing:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC523", "test-message-in-junk", Severity.WARNING, __doc__, stage="probe")
 

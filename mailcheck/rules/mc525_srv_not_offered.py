@@ -44,8 +44,8 @@ incoming:
 
 from __future__ import annotations
 
+from mailcheck import outcome as probe_outcome
 from mailcheck.findings import Rule, Severity
-from mailcheck.probe import outcome as probe_outcome
 
 RULE = Rule("MC525", "srv-not-offered", Severity.INFO, __doc__, stage="probe")
 
