@@ -34,7 +34,7 @@ import ssl
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from email.message import EmailMessage
 from pathlib import Path
@@ -296,19 +296,51 @@ def postfix_master_cf(ports: MailPorts) -> str:
     )
 
 
-def dovecot_conf(root: Path, ports: MailPorts, tls_cert: Path, tls_key: Path) -> str:
+def passwd_file_passdb(root: Path) -> str:
+    """The normal passdb: the users file written by the harness, plaintext passwords."""
+    return f"""\
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {root}/dovecot/users
+}}
+"""
+
+
+#: A passdb that accepts every password for every user (Dovecot's static passdb with
+#: ``nopassword``): what a misconfigured server does, for MC521.
+ANY_PASSWORD_PASSDB = """\
+passdb {
+  driver = static
+  args = nopassword=y
+}
+"""
+
+
+def dovecot_conf(
+    root: Path,
+    ports: MailPorts,
+    tls_cert: Path,
+    tls_key: Path,
+    *,
+    name: str = "dovecot",
+    passdb: str | None = None,
+) -> str:
     """A complete dovecot.conf (no includes) for IMAP/POP3 with and without implicit TLS.
 
     ``auth_failure_delay = 0`` and the closed anvil-auth-penalty listener keep failed
-    logins from slowing (and eventually timing out) the following good ones.
+    logins from slowing (and eventually timing out) the following good ones.  ``name``
+    is the instance's directory under ``root`` (and its log's name); ``passdb`` replaces
+    the users-file passdb.
     """
     cleartext_addresses = f"{HOST}, {CLEARTEXT_HOST}"
+    instance = f"mailcheck-test-{root.name}" + ("" if name == "dovecot" else f"-{name}")
+    passdb_block = passwd_file_passdb(root) if passdb is None else passdb
     return f"""\
-instance_name = mailcheck-test-{root.name}
-base_dir = {root}/dovecot/run
-state_dir = {root}/dovecot/state
-log_path = {root}/log/dovecot.log
-info_log_path = {root}/log/dovecot.log
+instance_name = {instance}
+base_dir = {root}/{name}/run
+state_dir = {root}/{name}/state
+log_path = {root}/log/{name}.log
+info_log_path = {root}/log/{name}.log
 protocols = imap pop3
 listen = {HOST}
 ssl = required
@@ -320,11 +352,7 @@ auth_failure_delay = 0
 auth_verbose = yes
 first_valid_uid = {pwd.getpwnam(MAIL_ACCOUNT).pw_uid}
 mail_location = maildir:{root}/mail/%d/%n
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {root}/dovecot/users
-}}
-userdb {{
+{passdb_block}userdb {{
   driver = static
   args = uid={MAIL_ACCOUNT} gid={_primary_group(MAIL_ACCOUNT)} home={root}/mail/%d/%n
 }}
@@ -690,6 +718,46 @@ class MailServers:
             raise TimeoutError(f"message {message_id} not delivered to {address} in {timeout}s\n{self.log_tails()}")
         return found[0]
 
+    # ----- a second Dovecot
+
+    @contextlib.contextmanager
+    def extra_dovecot(self, name: str, passdb: str, timeout: float = START_TIMEOUT) -> Iterator[MailPorts]:
+        """Run another Dovecot beside the first, with its own passdb, ports and directory.
+
+        Yields MailPorts whose imap_* and pop3_* ports are the new instance's (also on
+        CLEARTEXT_HOST, as the first one's) and whose smtp_* ports are the shared Postfix's
+        (whose SASL still goes to the first Dovecot).  It serves the same Maildirs with the
+        same certificate, logs to ``log/<name>.log``, and is stopped by PID (bounded wait)
+        and its directory removed on exit; the first instance is never touched.
+        """
+        root = self._root
+        if name in ("dovecot", "postfix", "log", "tls", "mail") or not name.isidentifier():
+            raise MailServersError(f"unusable name for a second Dovecot: {name!r}")
+        wanted = ("imap_starttls", "imap_tls", "pop3_starttls", "pop3_tls")
+        chosen = pick_free_ports(wanted, also_free_on=CLEARTEXT_SERVICES)
+        ports = MailPorts(smtp_starttls=self.ports.smtp_starttls, smtp_tls=self.ports.smtp_tls, **chosen)
+        directory = _make_dir(root / name)
+        config = _write(
+            directory / "dovecot.conf",
+            dovecot_conf(
+                root, ports, root / "tls" / "server.pem", root / "tls" / "server.key", name=name, passdb=passdb
+            ),
+        )
+        daemon = Daemon(directory / "run" / "master.pid", "dovecot")
+        self._daemons.append(daemon)  # so that stop() ends it too, should this block not
+        try:
+            try:
+                self._start_extra_dovecot(name, config, daemon, ports, timeout)
+            except MailServersError as exc:
+                raise MailServersError(f"{exc}\n{self.log_tails()}") from exc
+            yield ports
+        finally:
+            pid = daemon.running_pid()
+            if pid is not None:
+                stop_daemons([pid])
+            self._daemons.remove(daemon)
+            shutil.rmtree(directory, ignore_errors=True)
+
     # ----- diagnostics
 
     def log_tails(self, lines: int = LOG_TAIL_LINES) -> str:
@@ -772,18 +840,30 @@ class MailServers:
             raise MailServersError("`dovecot` failed to start")
         self._remember_pid(self._daemons[1], "dovecot")
 
+    def _start_extra_dovecot(self, name: str, config: Path, daemon: Daemon, ports: MailPorts, timeout: float) -> None:
+        """Start the instance of ``extra_dovecot`` and wait (bounded) until its ports greet."""
+        if _run_logged([DOVECOT_BIN, "-c", str(config)], self._root / "log" / f"{name}-start.log", timeout=timeout):
+            raise MailServersError(f"`dovecot` ({name}) failed to start")
+        self._remember_pid(daemon, f"dovecot ({name})")
+        deadline = time.monotonic() + timeout
+        context = self.client_context()
+        for address, port, protocol, implicit_tls in self._endpoints(ports):
+            if protocol != "smtp":
+                remaining = max(0.5, deadline - time.monotonic())
+                wait_for_greeting(address, port, protocol, context if implicit_tls else None, remaining)
+
     def _remember_pid(self, daemon: Daemon, name: str) -> None:
         """Wait (bounded) for the daemon's pid file and keep its PID for ``stop``."""
         if not _wait_until(lambda: daemon.pid_from_file() is not None, 5.0):
             raise MailServersError(f"{name} wrote no pid file {daemon.pid_file}")
         daemon.started_pid = daemon.pid_from_file()
 
-    def _endpoints(self) -> list[tuple[str, int, str, bool]]:
+    def _endpoints(self, ports: MailPorts | None = None) -> list[tuple[str, int, str, bool]]:
         """(address, port, protocol, implicit_tls) for every listener we configured."""
         endpoints = []
         for name in (f.name for f in fields(MailPorts)):
             protocol, kind = name.split("_")
-            port = getattr(self.ports, name)
+            port = getattr(ports or self.ports, name)
             endpoints.append((HOST, port, protocol, kind == "tls"))
             if name in CLEARTEXT_SERVICES:
                 endpoints.append((CLEARTEXT_HOST, port, protocol, False))
