@@ -2,7 +2,7 @@
 
 The SMTP session sends its test message with a token the probe generated (uuid4, hex),
 then hands over here: the receiving profile connects, is verified and logs in exactly as
-its own probe would (the same Session code, its secrets masked in the sender's output),
+its own probe would (receive.py, with pipeline.py's steps; its secrets masked in the sender's output),
 and looks for the token on a bounded schedule until the window (the SMTP profile's
 timeout, or --round-trip-timeout) that began when the server accepted the message ends.
 

@@ -83,7 +83,28 @@ FAILURE = Family(
     "Why a profile has success 0: the reason, the rule that failed it or kept it from being probed, the step the probe stopped at.",
     extra_labels=("reason", "rule", "step"),
 )
-FAMILIES = (SUCCESS, DURATION, STEP_DURATION, CERTIFICATE_NOT_AFTER, TLS_VERSION, LOGIN_SUCCESS, FAILURE)
+ROUND_TRIP_DELIVERED = Family(
+    "round_trip_delivered",
+    "With --round-trip: whether the receiving profile found the test message in time (1, Junk included) or not (0).",
+    extra_labels=("receiver",),
+)
+ROUND_TRIP_LATENCY = Family(
+    "round_trip_latency_seconds",
+    "With --round-trip: from the server's acceptance of the test message to the look that found it.",
+    "seconds",
+    ("receiver",),
+)
+FAMILIES = (
+    SUCCESS,
+    DURATION,
+    STEP_DURATION,
+    CERTIFICATE_NOT_AFTER,
+    TLS_VERSION,
+    LOGIN_SUCCESS,
+    ROUND_TRIP_DELIVERED,
+    ROUND_TRIP_LATENCY,
+    FAILURE,
+)
 
 
 @dataclass
@@ -185,6 +206,12 @@ def _add_result(out: _Exposition, result: ProbeResult, redact: Redactor | None) 
         out.add(TLS_VERSION, (*base, _label(version, redact)), 1)
     if result.login in ("ok", "failed"):  # skipped, not reached, not configured: no attempt
         out.add(LOGIN_SUCCESS, base, 1 if result.login == "ok" else 0)
+    trip = result.test_message.round_trip if result.test_message is not None else None
+    if trip is not None:
+        receiver = (*base, _label(trip.receiver, redact))
+        out.add(ROUND_TRIP_DELIVERED, receiver, 1 if trip.found else 0)
+        if trip.latency is not None:
+            out.add(ROUND_TRIP_LATENCY, receiver, round(trip.latency, 6))
     if failed:
         stopped = result.failed_step
         reason = (*base, "failed", _first_error(result.findings), _label(stopped.name, redact) if stopped else "")

@@ -13,7 +13,7 @@ import json
 import pytest
 
 from mailcheck.outputs import FORMATS
-from mailcheck.probe.session import wrong_secret
+from mailcheck.probe.pipeline import wrong_secret
 from tests.probe.probe_helpers import PASSWORD, USER, USERS, mailcheck, profile
 from tests.probe.probe_servers import LineServer, imap_behaviour, pop3_behaviour
 

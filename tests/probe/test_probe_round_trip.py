@@ -354,3 +354,33 @@ def test_the_receivers_secret_is_masked_in_every_format(probe, rig, format_name)
     assert cli.exit_code == 1
     assert "MC514" in cli.output
     assert PASSWORD not in cli.output
+
+
+# --- as metrics --------------------------------------------------------------------------
+
+
+def test_the_round_trip_as_metrics_delivered_and_not(probe, rig):
+    from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
+    from prometheus_client.parser import text_string_to_metric_families as parse_prometheus
+
+    def metrics(mailbox: Rig) -> dict[str, list[tuple[dict[str, str], float]]]:
+        probe.write(mailbox.profiles())
+        done = mailcheck(
+            probe.folder, "probe", "--round-trip", "--round-trip-timeout", "1.5", "--format", "openmetrics"
+        )
+        read = {f.name: [(s.labels, s.value) for s in f.samples] for f in parse_openmetrics(done.stdout)}
+        assert read == {f.name: [(s.labels, s.value) for s in f.samples] for f in parse_prometheus(done.stdout)}
+        return read
+
+    delivered = metrics(rig("imap", delay=0.3))
+    ((labels, value),) = delivered["mailcheck_probe_round_trip_delivered"]
+    assert labels["profile"] == "outgoing" and labels["receiver"] == "inbox" and labels["protocol"] == "smtp"
+    assert value == 1
+    ((_, latency),) = delivered["mailcheck_probe_round_trip_latency_seconds"]
+    assert 0.3 <= latency < 2.5
+    lost = metrics(rig("imap", drop=True))
+    ((labels, value),) = lost["mailcheck_probe_round_trip_delivered"]
+    assert labels["receiver"] == "inbox" and value == 0
+    assert "mailcheck_probe_round_trip_latency_seconds" not in lost
+    (failure,) = [labels for labels, _ in lost["mailcheck_probe_failure_info"] if labels["profile"] == "outgoing"]
+    assert failure["rule"] == "MC522" and failure["step"] == "round-trip"
