@@ -220,3 +220,22 @@ def test_openmetrics_of_failures_names_the_rule_and_no_secret(
     assert set(not_after) == set(profiles) and set(not_after.values()) == {leaf_not_after(mail_servers)}
     for form in secret_forms(mail_servers, mail_servers.alice.password, wrong):
         assert form not in done.stdout + done.stderr
+
+
+def test_openmetrics_of_a_real_round_trip(
+    mail_servers: MailServers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    alice = mail_servers.alice.address
+    sender = real(mail_servers, "smtp", "starttls", test={"send_to": alice, "receive_with": "inbox"})
+    sender["from"] = {"address": alice}
+    profiles = {"send": sender, "inbox": real(mail_servers, "pop3", "tls")}
+    done = invoke(tmp_path, profiles, mail_servers.alice.password, "--round-trip", "--format", "openmetrics")
+    assert done.exit_code == 0, done.output
+    metrics = read_metrics(done.stdout)
+    ((labels, delivered),) = metrics["mailcheck_probe_round_trip_delivered"]
+    assert (labels["profile"], labels["receiver"], delivered) == ("send", "inbox", 1)
+    ((_, latency),) = metrics["mailcheck_probe_round_trip_latency_seconds"]
+    assert 0 < latency < profiles["send"]["timeout"]
+    for form in secret_forms(mail_servers, mail_servers.alice.password):
+        assert form not in done.stdout + done.stderr
