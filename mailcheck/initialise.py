@@ -1,6 +1,6 @@
 """`mailcheck init ADDRESS`: a profile file for an address, from the packaged provider snapshot.
 
-Offline only: the address's domain is looked up in the snapshot (mailcheck/providers/,
+Offline: the address's domain is looked up in the snapshot (mailcheck/providers/,
 Thunderbird's ISPDB and nodemailer's presets) with `owners_of_domain`, the ISPDB's provider
 preferred as everywhere else. Of its servers one SMTP server and one incoming server (IMAP,
 else POP3) are written, each value with a comment naming the source it came from (the ISPDB
@@ -27,8 +27,11 @@ with `mechanism: xoauth2` only where it lists OAuth2 alone, and no auth where an
 takes no login. The text is rendered by importing/render.py and written by
 importing/output.py, as `mailcheck import`'s is.
 
-`--discover` (autoconfig URLs, MX, SRV records; issue 10) is not built yet: a domain the
-snapshot does not know is a one-line error.
+Without --discover nothing is looked up online, and a domain the snapshot does not know is a
+one-line error. `--discover` (mailcheck/discover/) asks the domain's autoconfig files, this
+snapshot, the MX host's provider and the SRV records, in Thunderbird's order, and writes each
+server with the mode seen on it; it builds the snapshot's candidates with plan(),
+published_server() and source_names() here, so both paths write the same values and comments.
 """
 
 from __future__ import annotations
@@ -40,7 +43,18 @@ from mailcheck.providers import expand, normal_name
 from mailcheck.providers.index import Index, Provider, index
 from mailcheck.providers.index import Server as Published
 
-__all__ = ["InitFailure", "Plan", "UnknownDomain", "choose", "plan", "profile_text", "user_address"]
+__all__ = [
+    "InitFailure",
+    "Plan",
+    "UnknownDomain",
+    "choose",
+    "plan",
+    "preference",
+    "profile_text",
+    "published_server",
+    "source_names",
+    "user_address",
+]
 
 ORDER = "the ISPDB's before nodemailer's, encrypted before plain, IMAP before POP3, implicit TLS before STARTTLS"
 SOCKET_TYPE = {"tls": "SSL", "starttls": "STARTTLS", "none": "plain"}
@@ -87,14 +101,16 @@ def user_address(value: str) -> str:
     return value
 
 
+def preference(protocol: str, security: str | None) -> tuple[bool, bool, bool]:
+    """Thunderbird's sortTriesByPreference as a sort key (False sorts first): encrypted
+    before plain, IMAP before POP3, implicit TLS before STARTTLS. `init --discover` sorts
+    the modes seen on the servers with it."""
+    return (security == "none", protocol == "pop3", security == "starttls")
+
+
 def _preference(server: Published) -> tuple[bool, bool, bool, bool]:
-    """Thunderbird's sortTriesByPreference as a sort key (False sorts first), the ISPDB first."""
-    return (
-        server.source != "ispdb",
-        server.security == "none",
-        server.protocol == "pop3",
-        server.security == "starttls",
-    )
+    """The same for the snapshot's servers, the ISPDB's first."""
+    return (server.source != "ispdb", *preference(server.protocol, server.security))
 
 
 def choose(servers: list[Published]) -> tuple[Published, ...]:
@@ -109,7 +125,7 @@ def plan(address: str, data: Index | None = None) -> Plan:
     if not owners:
         raise UnknownDomain(
             f"the provider snapshot (Thunderbird's ISPDB and nodemailer's presets, offline) does not know "
-            f"{domain}: `mailcheck init --discover`, which would look it up online, is not available yet"
+            f"{domain}: give --discover to look it up online (the domain's autoconfig files, its MX host, its SRV records)"
         )
     provider = owners[0]
     outgoing = choose([s for s in provider.servers if s.protocol == "smtp"])
@@ -125,7 +141,7 @@ def profile_text(address: str, data: Index | None = None) -> str:
 
     data = data if data is not None else index()
     chosen = plan(address, data)
-    servers = [_server(chosen, group, data) for group in (chosen.incoming, chosen.outgoing) if group]
+    servers = [published_server(chosen, group, data) for group in (chosen.incoming, chosen.outgoing) if group]
     reading = Reading("the provider snapshot", chosen.provider.title, servers, Address(address, "--address"))
     return render(reading, "", header=_header(chosen, data), from_origin="the address given to mailcheck init")
 
@@ -142,23 +158,30 @@ def _label(server: Published, provider: Provider, data: Index) -> str:
     return f"nodemailer {server.preset}@{_commit(data, 'nodemailer')}"
 
 
-def _header(chosen: Plan, data: Index) -> list[str]:
-    provider = chosen.provider
-    used = {s.source for s in (*chosen.outgoing[:1], *chosen.incoming[:1])}
+def source_names(chosen: Plan, written: tuple[Published, ...], data: Index) -> list[str]:
+    """The snapshot's files behind the `written` servers: the ISPDB file, nodemailer's
+    presets, each at its commit with its licence (also `init --discover`'s header)."""
+    used = {s.source for s in written}
     sources = []
     if "ispdb" in used:
         ispdb = data.sources["ispdb"]
         sources.append(
-            f"Thunderbird's ISPDB file {(provider.file or '').removeprefix('ispdb/')} at {ispdb['repository']} "
-            f"commit {ispdb['commit']} ({ispdb['licence']})"
+            f"Thunderbird's ISPDB file {(chosen.provider.file or '').removeprefix('ispdb/')} at "
+            f"{ispdb['repository']} commit {ispdb['commit']} ({ispdb['licence']})"
         )
     if "nodemailer" in used:
         node = data.sources["nodemailer"]
-        presets = sorted({s.preset or "" for s in (*chosen.outgoing[:1], *chosen.incoming[:1]) if s.preset})
+        presets = sorted({s.preset or "" for s in written if s.preset})
         sources.append(
             f"nodemailer's preset {', '.join(presets)} in {node['path']} at {node['repository']} "
             f"commit {node['commit']} ({node['licence']})"
         )
+    return sources
+
+
+def _header(chosen: Plan, data: Index) -> list[str]:
+    provider = chosen.provider
+    sources = source_names(chosen, (*chosen.outgoing[:1], *chosen.incoming[:1]), data)
     notes = [
         f"Written by `mailcheck init` for {chosen.address} from the provider snapshot packaged with mailcheck, "
         f"offline: {provider.title}.",
@@ -179,7 +202,9 @@ def _header(chosen: Plan, data: Index) -> list[str]:
     return notes
 
 
-def _server(chosen: Plan, group: tuple[Published, ...], data: Index) -> Server:
+def published_server(chosen: Plan, group: tuple[Published, ...], data: Index) -> Server:
+    """The profile of `group`'s first server, each value with its origin; the others of
+    the group (in order of preference) are named in a note."""
     published, alternatives = group[0], group[1:]
     provider, address = chosen.provider, chosen.address
     label = _label(published, provider, data)

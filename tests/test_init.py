@@ -173,8 +173,7 @@ def test_unknown_domains_and_bad_addresses_are_one_line_errors(folder: Path) -> 
         mailcheck(folder, "init", "jane@example.org"),
         "the provider snapshot",
         "does not know example.org",
-        "--discover",
-        "not available yet",
+        "give --discover to look it up online",
     )
     one_line_error(mailcheck(folder, "init", "jane"), "'jane' is not an e-mail address")
     one_line_error(mailcheck(folder, "init", "jane@intranet"), "the domain is a single label")
@@ -248,3 +247,4 @@ def test_every_snapshot_provider_gives_a_profile_check_finds_only_data_mistakes_
 def test_help(folder: Path) -> None:
     result = mailcheck(folder, "init", "--help")
     assert result.exit_code == 0 and "ISPDB" in result.stdout and "--force" in result.stdout
+    assert "--discover" in result.stdout and "--nameserver" in result.stdout and "--allow-http" in result.stdout

@@ -36,6 +36,7 @@ from mailcheck.rules import mc524_srv_disagrees as mc524
 from mailcheck.rules import mc525_srv_not_offered as mc525
 
 if TYPE_CHECKING:
+    import dns.asyncresolver
     import dns.rrset
 
 STEP = "dns-srv"
@@ -201,17 +202,10 @@ async def lookup(
     domain: str, services: tuple[tuple[str, Security], ...], nameserver: Nameserver | None, deadline: Deadline
 ) -> Looked:
     """The SRV records of `domain` for `services`; LookupFailed, WireTimeout."""
-    import dns.asyncresolver
     import dns.exception
     import dns.resolver
 
-    try:
-        resolver = dns.asyncresolver.Resolver(configure=nameserver is None)
-    except dns.exception.DNSException:  # no /etc/resolv.conf, or nothing usable in it
-        raise LookupFailed("not checked: the system resolver has no DNS server configured") from None
-    if nameserver is not None:
-        resolver.nameservers = [nameserver.address]
-        resolver.port = nameserver.port
+    resolver = dns_resolver(nameserver)
     looked = Looked()
     server = f"the DNS server {nameserver} (--nameserver)" if nameserver else "the system resolver"
     for service, mode in services:
@@ -236,6 +230,23 @@ async def lookup(
     return looked
 
 
+def dns_resolver(nameserver: Nameserver | None) -> dns.asyncresolver.Resolver:
+    """dnspython's resolver asking `nameserver` only, or the system's (/etc/resolv.conf);
+    LookupFailed when the system has none configured. Shared with `mailcheck init
+    --discover`'s MX lookup, so both ask the same server as the probe."""
+    import dns.asyncresolver
+    import dns.exception
+
+    try:
+        resolver = dns.asyncresolver.Resolver(configure=nameserver is None)
+    except dns.exception.DNSException:  # no /etc/resolv.conf, or nothing usable in it
+        raise LookupFailed("not checked: the system resolver has no DNS server configured") from None
+    if nameserver is not None:
+        resolver.nameservers = [nameserver.address]
+        resolver.port = nameserver.port
+    return resolver
+
+
 def _read(rrset: dns.rrset.RRset | None, name: str, mode: Security, looked: Looked) -> None:
     """The usable records of one SRV name's answer (None when there is none) into `looked`."""
     items = list(rrset) if rrset is not None else []
@@ -246,7 +257,7 @@ def _read(rrset: dns.rrset.RRset | None, name: str, mode: Security, looked: Look
     usable: list[Record] = []
     dots = 0
     for item in items[:MAX_RECORDS]:
-        target = _target(getattr(item, "target", None))
+        target = checked_name(getattr(item, "target", None))
         port, priority, weight = (getattr(item, key, None) for key in ("port", "priority", "weight"))
         if target == ".":
             dots += 1
@@ -262,8 +273,8 @@ def _read(rrset: dns.rrset.RRset | None, name: str, mode: Security, looked: Look
     looked.records.extend(usable)
 
 
-def _target(value: object) -> str | None:
-    """An SRV target as a checked host name (lower case, no final dot), "." for the root,
+def checked_name(value: object) -> str | None:
+    """An SRV target (or an MX exchange) as a checked host name (lower case, no final dot), "." for the root,
     None for anything else: a label with other bytes than letters, digits and hyphens
     (control characters, dots or spaces in a label), an over-long name, a relative one."""
     import dns.name

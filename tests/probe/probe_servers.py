@@ -212,15 +212,18 @@ def start_smtp(
     more_auth: bool = False,
     accept_any: bool = False,
     store: MailStore | None = None,
+    host: str = HOST,
+    port: int | None = None,
 ) -> SmtpServer:
     """An aiosmtpd server: `starttls` (required, AUTH only after it), `tls` (implicit), or `none`.
     It offers AUTH PLAIN and LOGIN, and with `more_auth` CRAM-MD5 and XOAUTH2 too; with
-    `accept_any` its PLAIN and LOGIN accept any credentials."""
+    `accept_any` its PLAIN and LOGIN accept any credentials. It listens on `host`:`port`
+    (default: a free port of 127.0.0.1; `init --discover` tests use a standard port)."""
     mailbox = Mailbox()
     authenticator = _Users(users, mailbox, accept_any)
     kwargs: dict = {
-        "hostname": HOST,
-        "port": free_port(),
+        "hostname": host,
+        "port": port or free_port(),
         "server_hostname": "mx.mailcheck.test",
         "authenticator": authenticator,
         "auth_exclude_mechanism": list(exclude_mechanisms),
@@ -289,7 +292,8 @@ class LineServer:
         self.server.server_close()
 
 
-def start_line_server(behaviour: Behaviour) -> LineServer:
+def start_line_server(behaviour: Behaviour, host: str = HOST, port: int = 0) -> LineServer:
+    """Run `behaviour` for each connection to `host`:`port` (default: a free port of 127.0.0.1)."""
     stop = threading.Event()
     peers: list[Peer] = []
 
@@ -308,7 +312,7 @@ def start_line_server(behaviour: Behaviour) -> LineServer:
         allow_reuse_address = True
         request_queue_size = 256
 
-    server = Server((HOST, 0), Handler)
+    server = Server((host, port), Handler)
     threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     return LineServer(server.server_address[1], peers, server, stop)
 

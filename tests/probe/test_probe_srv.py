@@ -7,14 +7,13 @@ from __future__ import annotations
 import json
 import re
 import socket
-import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 
 import pytest
 
 from mailcheck.probe.resolve import Nameserver
 from mailcheck.probe.srv import MAX_RECORDS
+from tests.dns_server import DnsServer, Srv, start_dns
 from tests.probe.probe_helpers import mailcheck, profile
 from tests.probe.probe_servers import HOST
 
@@ -23,81 +22,21 @@ SMTP_HOST = f"smtp.{DOMAIN}"
 SUBMISSION = f"_submission._tcp.{DOMAIN}."
 SUBMISSIONS = f"_submissions._tcp.{DOMAIN}."
 
-# (priority, weight, port, target); a target is text, or the raw labels of a hostile name
-Srv = tuple[int, int, int, "str | tuple[bytes, ...]"]
-
-
-@dataclass
-class SrvResolver:
-    port: int
-    records: dict[str, list[Srv]]
-    sock: socket.socket
-    queries: list[tuple[str, str]] = field(default_factory=list)  # (name, type)
-
-    @property
-    def nameserver(self) -> Nameserver:
-        return Nameserver(HOST, self.port)
-
-    def srv_queries(self) -> list[str]:
-        return [name for name, kind in self.queries if kind == "SRV"]
-
-
-def _serve(resolver: SrvResolver) -> None:
-    import dns.message
-    import dns.name
-    import dns.rcode
-    import dns.rdataclass
-    import dns.rdatatype
-    import dns.rdtypes.IN.SRV
-    import dns.rrset
-
-    while True:
-        try:
-            data, peer = resolver.sock.recvfrom(4096)
-        except OSError:
-            return
-        query = dns.message.from_wire(data)
-        question = query.question[0]
-        name = str(question.name)
-        resolver.queries.append((name, dns.rdatatype.to_text(question.rdtype)))
-        response = dns.message.make_response(query)
-        if question.rdtype == dns.rdatatype.A:
-            response.answer.append(dns.rrset.from_text(question.name, 60, "IN", "A", HOST))
-        elif question.rdtype == dns.rdatatype.SRV:
-            if name not in resolver.records:
-                response.set_rcode(dns.rcode.NXDOMAIN)
-            else:
-                rrset = response.find_rrset(
-                    response.answer, question.name, dns.rdataclass.IN, dns.rdatatype.SRV, create=True
-                )
-                for priority, weight, port, target in resolver.records[name]:
-                    target_name = (
-                        dns.name.from_text(target) if isinstance(target, str) else dns.name.Name((*target, b""))
-                    )
-                    rrset.add(
-                        dns.rdtypes.IN.SRV.SRV(
-                            dns.rdataclass.IN, dns.rdatatype.SRV, priority, weight, port, target_name
-                        ),
-                        60,
-                    )
-        resolver.sock.sendto(response.to_wire(), peer)
-
 
 @pytest.fixture
-def srv_resolver() -> Iterator[Callable[..., SrvResolver]]:
-    started: list[SrvResolver] = []
+def srv_resolver() -> Iterator[Callable[..., DnsServer]]:
+    """The shared loopback DNS server (tests/dns_server.py): SRV from the table, every A
+    query answered with 127.0.0.1."""
+    started: list[DnsServer] = []
 
-    def start(records: dict[str, list[Srv]] | None = None) -> SrvResolver:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        sock.bind((HOST, 0))
-        resolver = SrvResolver(sock.getsockname()[1], records or {}, sock)
-        threading.Thread(target=_serve, args=(resolver,), daemon=True).start()
-        started.append(resolver)
-        return resolver
+    def start(records: dict[str, list[Srv]] | None = None) -> DnsServer:
+        server = start_dns(srv=records, default_a=HOST)
+        started.append(server)
+        return server
 
     yield start
-    for resolver in started:
-        resolver.sock.close()
+    for server in started:
+        server.close()
 
 
 def smtp_profile(port: int, security: str = "starttls", **extra: object) -> dict:
