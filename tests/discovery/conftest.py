@@ -87,6 +87,11 @@ class Site:
         result = mailcheck(self.folder, "check", path, "--format", "json")
         return [(f["profile"], f["rule"], f["message"]) for f in result.json()["findings"]]
 
+    def check_text(self, text: str) -> list[tuple[str, str, str]]:
+        """`mailcheck check`'s findings on `text`, saved as the user would save init's output."""
+        (self.folder / "out.mail.yaml").write_text(text, encoding="utf-8")
+        return self.check("out.mail.yaml")
+
 
 @pytest.fixture(scope="session")
 def ca() -> trustme.CA:

@@ -119,8 +119,7 @@ def test_a_source_claiming_implicit_tls_on_a_starttls_server_is_written_as_seen(
         f"smtp.{DOMAIN}:587 ({site.address}) answers with a plaintext SMTP greeting offering STARTTLS: "
         "written as seen, security: starttls." in comments
     )
-    (site.folder / "out.mail.yaml").write_text(result.stdout, encoding="utf-8")
-    assert site.check("out.mail.yaml") == []  # as written by the file, MC201 would be an error
+    assert site.check_text(result.stdout) == []  # as written by the file, MC201 would be an error
 
 
 def test_well_known_is_used_when_autoconfig_is_absent(site: Site) -> None:
@@ -141,8 +140,7 @@ def test_well_known_is_used_when_autoconfig_is_absent(site: Site) -> None:
     assert f"- https://{DOMAIN}{WELL_KNOWN_PATH}: used for imap and smtp." in comments
     assert f"# https://{DOMAIN}{WELL_KNOWN_PATH}:" in line_of(result.stdout, "host: imap.")
     assert web.paths() == [f"{WELL_KNOWN_PATH}?emailaddress=jane%40{DOMAIN}"]
-    (site.folder / "out.mail.yaml").write_text(result.stdout, encoding="utf-8")
-    assert site.check("out.mail.yaml") == []
+    assert site.check_text(result.stdout) == []
 
 
 def test_the_mx_hosts_provider_from_the_snapshot(site: Site) -> None:
@@ -166,8 +164,7 @@ def test_the_mx_hosts_provider_from_the_snapshot(site: Site) -> None:
     assert f"The provider of {hosted}'s MX host aspmx.l.google.com, " in comments
     assert "# ISPDB googlemail.com.xml@" in line_of(result.stdout, "host: imap.gmail.com")
     assert "- the provider snapshot (Thunderbird's ISPDB, nodemailer's presets): nothing there" in comments
-    (site.folder / "out.mail.yaml").write_text(result.stdout, encoding="utf-8")
-    assert site.check("out.mail.yaml") == []
+    assert site.check_text(result.stdout) == []
 
 
 def test_srv_records(site: Site) -> None:
@@ -195,8 +192,7 @@ def test_srv_records(site: Site) -> None:
     comments = flat(text)
     assert f"_imap._tcp.{srv_domain} has the target '.': the service is not offered." in comments
     assert f"Not written: smtp mail.{srv_domain}:465 from the SRV records of {srv_domain}: " in comments
-    (site.folder / "out.mail.yaml").write_text(text, encoding="utf-8")
-    assert site.check("out.mail.yaml") == []
+    assert site.check_text(text) == []
 
 
 def test_nothing_found_is_a_one_line_error(site: Site) -> None:
@@ -420,5 +416,4 @@ def test_each_profile_comes_whole_from_the_first_place_that_has_one(site: Site) 
     assert f"# From the SRV records of {DOMAIN}." in result.stdout and f"# From {URL}." in result.stdout
     assert f"# {URL}:" in line_of(result.stdout, "host: smtp.")
     assert f"# SRV _imaps._tcp.{DOMAIN}" in line_of(result.stdout, "host: mail.")
-    (site.folder / "out.mail.yaml").write_text(result.stdout, encoding="utf-8")
-    assert site.check("out.mail.yaml") == []
+    assert site.check_text(result.stdout) == []
