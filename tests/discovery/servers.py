@@ -32,13 +32,20 @@ def loopback_address() -> str:
 
 
 def bind_or_skip(bind: Callable[[], T], what: str) -> T:
-    """`bind()`, or the test skipped with the reason (ports below 1024 need root)."""
+    """`bind()`, or the test skipped with the reason (ports below 1024 need root); with
+    CI=true a failure, as for the integration suite: CI runs as root, and a skipped test
+    there would pass unseen."""
     try:
         return bind()
-    except PermissionError as err:
-        pytest.skip(f"{what} needs root (the tests run as root here and in CI): {err}")
     except OSError as err:
-        pytest.skip(f"{what} could not be bound: {err}")
+        reason = (
+            f"{what} needs root (the tests run as root here and in CI)"
+            if isinstance(err, PermissionError)
+            else f"{what} could not be bound"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI=true, but {reason}: {err}", pytrace=False)
+        pytest.skip(f"{reason}: {err}")
 
 
 @dataclass
