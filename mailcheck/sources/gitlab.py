@@ -58,7 +58,7 @@ from mailcheck.loader import Document, LoadProblem, Mark, Span, UnreadableDocume
 from mailcheck.secrets import is_secret_key
 from mailcheck.sources import ruby_mail
 from mailcheck.sources.base import App, Binding, Keys, ProfileBuilder, adapted_document, note
-from mailcheck.sources.treesitter import SourceText, walk
+from mailcheck.sources.treesitter import SourceText, refuse_syntax_errors, walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -208,25 +208,7 @@ def _parse(text: str, origin: tuple[int, int, int] = (1, 1, 1)) -> tuple[Tree, _
     return tree, _File(raw, raw.split(b"\n"), origin=origin)
 
 
-def _syntax_error(ruby: _File, root: Node) -> UnreadableDocument | None:
-    if not root.has_error:
-        return None
-    for node in walk(root):
-        if node.is_missing:
-            return UnreadableDocument(
-                f"not valid Ruby: `{node.type}` is missing here",
-                "fix the syntax: gitlab-ctl reconfigure cannot load gitlab.rb",
-                ruby.mark(node.start_point),
-            )
-        if node.type == "ERROR":
-            shown = ruby.source(node).strip().splitlines()
-            near = f" near `{shown[0][:40]}`" if shown else ""
-            return UnreadableDocument(
-                f"not valid Ruby: a syntax error{near}",
-                "fix the syntax: gitlab-ctl reconfigure cannot load gitlab.rb",
-                ruby.mark(node.start_point),
-            )
-    return UnreadableDocument("not valid Ruby", "fix the syntax: gitlab-ctl reconfigure cannot load gitlab.rb")
+_SYNTAX_FIX = "fix the syntax: gitlab-ctl reconfigure cannot load gitlab.rb"
 
 
 def _string(ruby: _File, node: Node) -> str | None:
@@ -364,9 +346,7 @@ def _key(ruby: _File, left: Node) -> tuple[str, str, Node] | None:
 def _read(text: str, origin: tuple[int, int, int] = (1, 1, 1)) -> _File:
     tree, ruby = _parse(text, origin)
     root = tree.root_node
-    error = _syntax_error(ruby, root)
-    if error is not None:
-        raise error
+    refuse_syntax_errors(ruby, root, "Ruby", _SYNTAX_FIX)
     for node in walk(root):
         if node.type == "comment":
             comment = ruby.source(node)

@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 from mailcheck.loader import Document, LoadProblem, Mark, Span, UnreadableDocument
 from mailcheck.secrets import is_secret_key
 from mailcheck.sources.base import App, Binding, Keys, ProfileBuilder, adapted_document, note
-from mailcheck.sources.treesitter import SourceText, walk
+from mailcheck.sources.treesitter import SourceText, refuse_syntax_errors, walk
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Tree
@@ -164,19 +164,6 @@ def _parse(text: str) -> tuple[Tree, _File]:
 
 
 _FIX = "fix the syntax: Nextcloud cannot load config.php"
-
-
-def _syntax_error(php: _File, root: Node) -> UnreadableDocument | None:
-    if not root.has_error:
-        return None
-    for node in walk(root):
-        if node.is_missing:
-            return UnreadableDocument(f"not valid PHP: `{node.type}` is missing here", _FIX, php.mark(node.start_point))
-        if node.type == "ERROR":
-            shown = php.source(node).strip().splitlines()
-            near = f" near `{shown[0][:40]}`" if shown else ""
-            return UnreadableDocument(f"not valid PHP: a syntax error{near}", _FIX, php.mark(node.start_point))
-    return UnreadableDocument("not valid PHP", _FIX)
 
 
 def _string(php: _File, node: Node) -> str | None:
@@ -322,9 +309,7 @@ def _config_assignment(php: _File, node: Node) -> tuple[str, Node, Node | None] 
 def _read(text: str) -> _File:
     tree, php = _parse(text)
     root = tree.root_node
-    error = _syntax_error(php, root)
-    if error is not None:
-        raise error
+    refuse_syntax_errors(php, root, "PHP", _FIX)
     for node in walk(root):
         if node.type == "comment":
             comment = php.source(node)

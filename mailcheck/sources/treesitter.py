@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mailcheck.loader import Mark, Span
+from mailcheck.loader import Mark, Span, UnreadableDocument
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -45,3 +45,20 @@ def walk(root: Node) -> Iterator[Node]:
         node = stack.pop()
         yield node
         stack.extend(reversed(node.children))
+
+
+def refuse_syntax_errors(text: SourceText, root: Node, language: str, fix: str) -> None:
+    """UnreadableDocument at the first missing or erroneous node, if the tree has any:
+    tree-sitter parses on past an error, but the app would not load the file at all."""
+    if not root.has_error:
+        return
+    for node in walk(root):
+        if node.is_missing:
+            raise UnreadableDocument(
+                f"not valid {language}: `{node.type}` is missing here", fix, text.mark(node.start_point)
+            )
+        if node.type == "ERROR":
+            shown = text.source(node).strip().splitlines()
+            near = f" near `{shown[0][:40]}`" if shown else ""
+            raise UnreadableDocument(f"not valid {language}: a syntax error{near}", fix, text.mark(node.start_point))
+    raise UnreadableDocument(f"not valid {language}", fix)
