@@ -38,7 +38,17 @@ from mailcheck.discover.fetch import NotThere
 from mailcheck.importing.servers import Address, Credentials, Server, Sourced
 from mailcheck.initialise import InitFailure, Plan, choose, plan, published_server, source_names
 from mailcheck.probe.resolve import Nameserver
-from mailcheck.probe.srv import MODE_WORDS, SERVICES, LookupFailed, Record, checked_name, dns_resolver, lookup
+from mailcheck.probe.srv import (
+    MODE_WORDS,
+    SERVICES,
+    LookupFailed,
+    Record,
+    asked,
+    checked_name,
+    dns_resolver,
+    lookup,
+    query,
+)
 from mailcheck.probe.wire import Deadline, WireTimeout
 from mailcheck.protocols import Protocol
 from mailcheck.providers.index import Index, index
@@ -176,14 +186,9 @@ async def mx_hosts(domain: str, nameserver: Nameserver | None, deadline: Deadlin
     import dns.exception
     import dns.resolver
 
-    server = f"the DNS server {nameserver} (--nameserver)" if nameserver else "the system resolver"
+    server = asked(nameserver)
     try:
-        resolver = dns_resolver(nameserver)
-        answer = await deadline.within(
-            resolver.resolve(
-                f"{domain}.", "MX", search=False, raise_on_no_answer=False, lifetime=max(deadline.remaining(), 0.01)
-            )
-        )
+        answer = await query(dns_resolver(nameserver), domain, "MX", deadline)
     except LookupFailed as err:
         raise NotThere(str(err).removeprefix("not checked: ")) from None
     except dns.resolver.NXDOMAIN:

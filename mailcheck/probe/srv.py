@@ -37,6 +37,7 @@ from mailcheck.rules import mc525_srv_not_offered as mc525
 
 if TYPE_CHECKING:
     import dns.asyncresolver
+    import dns.resolver
     import dns.rrset
 
 STEP = "dns-srv"
@@ -194,8 +195,24 @@ def _differs(profile: ProfileView, records: list[Record]) -> str:
 
 
 def _no_answer(nameserver: Nameserver | None, timeout: float) -> str:
-    server = f"the DNS server {nameserver} (--nameserver)" if nameserver else "the system resolver"
-    return f"not checked: no answer from {server} within the timeout of {timeout:g}s"
+    return f"not checked: no answer from {asked(nameserver)} within the timeout of {timeout:g}s"
+
+
+def asked(nameserver: Nameserver | None) -> str:
+    """The DNS server the lookups go to, in words (shared with `init --discover`)."""
+    return f"the DNS server {nameserver} (--nameserver)" if nameserver else "the system resolver"
+
+
+async def query(
+    resolver: dns.asyncresolver.Resolver, name: str, rdtype: str, deadline: Deadline
+) -> dns.resolver.Answer:
+    """One absolute-name query (no search list), an empty answer rather than NoAnswer,
+    within `deadline`; dnspython's exceptions are the caller's to read."""
+    return await deadline.within(
+        resolver.resolve(
+            f"{name}.", rdtype, search=False, raise_on_no_answer=False, lifetime=max(deadline.remaining(), 0.01)
+        )
+    )
 
 
 async def lookup(
@@ -207,15 +224,11 @@ async def lookup(
 
     resolver = dns_resolver(nameserver)
     looked = Looked()
-    server = f"the DNS server {nameserver} (--nameserver)" if nameserver else "the system resolver"
+    server = asked(nameserver)
     for service, mode in services:
         name = f"{service}._tcp.{domain}"
         try:
-            answer = await deadline.within(
-                resolver.resolve(
-                    f"{name}.", "SRV", search=False, raise_on_no_answer=False, lifetime=max(deadline.remaining(), 0.01)
-                )
-            )
+            answer = await query(resolver, name, "SRV", deadline)
         except dns.resolver.NXDOMAIN:
             looked.empty.append(name)
             continue
