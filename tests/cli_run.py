@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
+from ruamel.yaml import YAML
 
 from mailcheck.cli import cli
 
@@ -83,3 +86,32 @@ def repo(folder: Path) -> Path:
     """Mark `folder` as a repository root (what SARIF and GitLab paths are relative to)."""
     (folder / ".git").mkdir(exist_ok=True)
     return folder
+
+
+# -- what the tests of commands that write profile files (import, init) read back
+
+
+def load_yaml(text: str) -> Any:
+    """A written profile file as plain data."""
+    return YAML(typ="safe", pure=True).load(text)
+
+
+def joined_comments(text: str) -> str:
+    """The output with wrapped comment lines joined, to find a sentence wherever it wraps."""
+    return re.sub(r"\n *# ", " ", text)
+
+
+def check_findings(folder: Path, path: str) -> list[tuple[str, str]]:
+    """(profile, rule) of each finding `mailcheck check` reports on `path`."""
+    result = mailcheck(folder, "check", path, "--format", "json")
+    return [(f["profile"], f["rule"]) for f in result.json()["findings"]]
+
+
+def one_line_error(result: Result, *parts: str) -> None:
+    """A usage error as the CLI promises one: exit 2, nothing on stdout, one line on stderr."""
+    assert result.exit_code == 2, result.stdout + result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("mailcheck: error: "), result.stderr
+    for part in parts:
+        assert part in result.stderr, result.stderr

@@ -12,35 +12,16 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
 from mailcheck.initialise import choose, profile_text
 from mailcheck.providers import DATA_FILE
 from mailcheck.providers.index import Server, index
-from tests.cli_run import Result, mailcheck, repo
+from tests.cli_run import check_findings, load_yaml, mailcheck, one_line_error, repo
 
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     return repo(tmp_path)
-
-
-def load(text: str) -> dict:
-    return YAML(typ="safe", pure=True).load(text)
-
-
-def findings(folder: Path, path: str) -> list[tuple[str, str]]:
-    result = mailcheck(folder, "check", path, "--format", "json")
-    return [(f["profile"], f["rule"]) for f in result.json()["findings"]]
-
-
-def one_line_error(result: Result, *parts: str) -> None:
-    assert result.exit_code == 2, result.stdout + result.stderr
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("mailcheck: error: "), result.stderr
-    for part in parts:
-        assert part in result.stderr, result.stderr
 
 
 # What `mailcheck check` reports on `init`'s output: nothing, or exactly what the provider's
@@ -74,7 +55,7 @@ CHECKED: dict[str, list[tuple[str, str]]] = {
 def test_check_reports_only_what_the_provider_data_forces(folder: Path, address: str) -> None:
     result = mailcheck(folder, "init", address, "-o", "out.mail.yaml")
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
-    assert findings(folder, "out.mail.yaml") == CHECKED[address]
+    assert check_findings(folder, "out.mail.yaml") == CHECKED[address]
 
 
 PASSWORD = {"env": "SMTP_PASSWORD"}
@@ -122,7 +103,7 @@ SERVERS = {
 def test_servers_are_the_providers_in_thunderbirds_order(folder: Path, address: str) -> None:
     result = mailcheck(folder, "init", address)
     assert result.exit_code == 0, result.stderr
-    profiles = load(result.stdout)["profiles"]
+    profiles = load_yaml(result.stdout)["profiles"]
     got = {
         name: (p["protocol"], p["host"], p["port"], p["security"], p["auth"]["username"])
         for name, p in profiles.items()
@@ -134,22 +115,22 @@ def test_servers_are_the_providers_in_thunderbirds_order(folder: Path, address: 
 
 
 def test_auth_is_a_password_reference_or_a_token_where_only_oauth2_is_listed(folder: Path) -> None:
-    gmail = load(mailcheck(folder, "init", "jane@gmail.com").stdout)["profiles"]
+    gmail = load_yaml(mailcheck(folder, "init", "jane@gmail.com").stdout)["profiles"]
     assert gmail["smtp"]["auth"] == {"username": "jane@gmail.com", "password": PASSWORD}
     assert gmail["imap"]["auth"] == {"username": "jane@gmail.com", "password": {"env": "IMAP_PASSWORD"}}
-    outlook = load(mailcheck(folder, "init", "jane@outlook.com").stdout)["profiles"]
+    outlook = load_yaml(mailcheck(folder, "init", "jane@outlook.com").stdout)["profiles"]
     assert outlook["smtp"]["auth"] == {
         "username": "jane@outlook.com",
         "token": {"env": "SMTP_TOKEN"},
         "mechanism": "xoauth2",
     }
     assert outlook["imap"]["auth"]["mechanism"] == "xoauth2"
-    mit = load(mailcheck(folder, "init", "jane@mit.edu").stdout)["profiles"]
+    mit = load_yaml(mailcheck(folder, "init", "jane@mit.edu").stdout)["profiles"]
     assert mit["imap"]["auth"]["token"] == {"env": "IMAP_TOKEN"}
     assert mit["smtp"]["auth"] == {"username": "jane", "password": PASSWORD}  # %EMAILLOCALPART%
-    nifty = load(mailcheck(folder, "init", "jane@nifty.com").stdout)["profiles"]
+    nifty = load_yaml(mailcheck(folder, "init", "jane@nifty.com").stdout)["profiles"]
     assert nifty["smtp"]["auth"]["mechanism"] == "cram-md5"  # password-encrypted
-    kokuyou = load(mailcheck(folder, "init", "jane@kokuyou.ne.jp").stdout)["profiles"]
+    kokuyou = load_yaml(mailcheck(folder, "init", "jane@kokuyou.ne.jp").stdout)["profiles"]
     assert "auth" not in kokuyou["smtp"] and kokuyou["smtp"]["from"] == {"address": "jane@kokuyou.ne.jp"}
 
 

@@ -5,14 +5,13 @@ reads: the profile file (then `mailcheck check` on it), its comments, the one-li
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
 import trustme
-from ruamel.yaml import YAML
 
 from mailcheck.discover.fetch import MAX_BODY
+from tests.cli_run import joined_comments, load_yaml, one_line_error
 from tests.discovery.conftest import Site
 from tests.discovery.servers import Answer, config_xml, server_xml
 
@@ -24,14 +23,10 @@ WELL_KNOWN_PATH = "/.well-known/autoconfig/mail/config-v1.1.xml"
 URL = f"https://{AUTOCONFIG}{CONFIG_PATH}"
 
 
-def load(text: str) -> dict:
-    return YAML(typ="safe", pure=True).load(text)
-
-
 def profiles(text: str) -> dict[str, tuple]:
     return {
         name: (p["protocol"], p["host"], p["port"], p["security"], p.get("auth", {}).get("username"))
-        for name, p in load(text)["profiles"].items()
+        for name, p in load_yaml(text)["profiles"].items()
     }
 
 
@@ -42,19 +37,6 @@ def line_of(text: str, start: str, index: int | None = None) -> str:
         return lines[index]
     (line,) = lines
     return line
-
-
-def flat(text: str) -> str:
-    """The comments joined back into one line each (render.py wraps them at 100 columns)."""
-    return re.sub(r"\n *# ", " ", text)
-
-
-def one_line_error(result, *parts: str) -> None:
-    assert result.exit_code == 2, result.stdout + result.stderr
-    assert result.stdout == "" and "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("mailcheck: error: "), result.stderr
-    for part in parts:
-        assert part in result.stderr, result.stderr
 
 
 def standard_site(site: Site, **resolver: object) -> None:
@@ -82,7 +64,7 @@ def test_autoconfig_found_and_every_mode_seen_on_the_server(site: Site) -> None:
         "imap": ("imap", f"imap.{DOMAIN}", 993, "tls", ADDRESS),
         "smtp": ("smtp", f"smtp.{DOMAIN}", 587, "starttls", ADDRESS),
     }
-    assert load(text)["profiles"]["smtp"]["from"] == {"address": ADDRESS}
+    assert load_yaml(text)["profiles"]["smtp"]["from"] == {"address": ADDRESS}
     # what Thunderbird asks: the address in the query, form-encoded
     assert web.paths() == [f"{CONFIG_PATH}?emailaddress=jane%40{DOMAIN}"]
     assert web.requests[0].headers["Host"] == AUTOCONFIG
@@ -92,7 +74,7 @@ def test_autoconfig_found_and_every_mode_seen_on_the_server(site: Site) -> None:
     security = line_of(text, "security: tls")
     assert f"# mode seen on imap.{DOMAIN}:993 ({site.address}): a TLS handshake (implicit TLS); as {URL}:" in security
     assert f"mode seen on smtp.{DOMAIN}:587 ({site.address}): a plaintext SMTP greeting offering STARTTLS" in text
-    comments = flat(text)
+    comments = joined_comments(text)
     assert f"- {URL}: used for imap and smtp." in comments
     assert (
         f"Not written: imap old-imap.{DOMAIN}:993 from {URL}: the host old-imap.{DOMAIN} does not resolve" in comments
@@ -113,7 +95,7 @@ def test_a_source_claiming_implicit_tls_on_a_starttls_server_is_written_as_seen(
     result = site.init(ADDRESS)
     assert result.exit_code == 0, result.stderr
     assert profiles(result.stdout)["smtp"][3] == "starttls"
-    comments = flat(result.stdout)
+    comments = joined_comments(result.stdout)
     assert (
         f"The source says implicit TLS ({URL}:16 <socketType>SSL</socketType>: implicit TLS), but "
         f"smtp.{DOMAIN}:587 ({site.address}) answers with a plaintext SMTP greeting offering STARTTLS: "
@@ -132,7 +114,7 @@ def test_well_known_is_used_when_autoconfig_is_absent(site: Site) -> None:
     web = site.autoconfig((DOMAIN,), {WELL_KNOWN_PATH: Answer(xml)})
     result = site.init(ADDRESS)
     assert result.exit_code == 0, result.stderr
-    comments = flat(result.stdout)
+    comments = joined_comments(result.stdout)
     assert (
         f"- {URL}: nothing there (the host {AUTOCONFIG} does not resolve: the name does not exist (NXDOMAIN))."
         in comments
@@ -158,7 +140,7 @@ def test_the_mx_hosts_provider_from_the_snapshot(site: Site) -> None:
         "imap": ("imap", "imap.gmail.com", 993, "tls", f"jane@{hosted}"),
         "smtp": ("smtp", "smtp.gmail.com", 465, "tls", f"jane@{hosted}"),
     }
-    comments = flat(result.stdout)
+    comments = joined_comments(result.stdout)
     assert f"- the MX records of {hosted}: used for imap and smtp." in comments
     assert f"Source: the MX host aspmx.l.google.com (preference 10) of {hosted} is " in comments
     assert f"The provider of {hosted}'s MX host aspmx.l.google.com, " in comments
@@ -189,7 +171,7 @@ def test_srv_records(site: Site) -> None:
     text = result.stdout
     assert f"# SRV _imaps._tcp.{srv_domain} priority 0 weight 1: target" in line_of(text, "host: mail.", 0)
     assert f"# SRV _submission._tcp.{srv_domain} priority 0 weight 1: port" in line_of(text, "port: 587")
-    comments = flat(text)
+    comments = joined_comments(text)
     assert f"_imap._tcp.{srv_domain} has the target '.': the service is not offered." in comments
     assert f"Not written: smtp mail.{srv_domain}:465 from the SRV records of {srv_domain}: " in comments
     assert site.check_text(text) == []
@@ -263,13 +245,13 @@ def test_a_hostile_answer_is_refused_with_its_reason(site: Site, case: str) -> N
     web = site.autoconfig((AUTOCONFIG,), {CONFIG_PATH: answer})
     result = site.init(ADDRESS)
     assert result.exit_code == 0, result.stderr
-    comments = flat(result.stdout)
+    comments = joined_comments(result.stdout)
     assert f"- {URL}: nothing there ({reason}" in comments, comments[:3000]
     assert f"- the SRV records of {DOMAIN}: used for imap and smtp." in comments
     assert "\x1b" not in result.stdout
     assert len(web.requests) == 1  # a redirect is not followed: neither asked again nor looked up
     assert not [name for name, _ in site.dns.queries if "evil" in name]
-    assert load(result.stdout)["profiles"]["imap"]["host"] == f"mail.{DOMAIN}"
+    assert load_yaml(result.stdout)["profiles"]["imap"]["host"] == f"mail.{DOMAIN}"
 
 
 def test_a_slow_server_is_cut_off_at_the_timeout(site: Site) -> None:
@@ -281,8 +263,9 @@ def test_a_slow_server_is_cut_off_at_the_timeout(site: Site) -> None:
     result = site.init(ADDRESS, timeout="1.5")
     elapsed = time.monotonic() - started
     assert result.exit_code == 0, result.stderr
-    assert f"- {URL}: nothing there (no complete answer from {site.address} within the timeout of 1.5s)." in flat(
-        result.stdout
+    assert (
+        f"- {URL}: nothing there (no complete answer from {site.address} within the timeout of 1.5s)."
+        in joined_comments(result.stdout)
     )
     assert elapsed < 1.5 + 4  # the fetch's timeout, then the other places (each fast here)
 
@@ -305,7 +288,7 @@ def test_a_bad_certificate_is_refused(site: Site, names: tuple[str, ...], other_
     site.autoconfig(names, {CONFIG_PATH: Answer(xml)}, ca=trustme.CA() if other_ca else None)
     result = site.init(ADDRESS)
     assert result.exit_code == 0, result.stderr
-    assert f"- {URL}: nothing there ({site.address}: {reason})." in flat(result.stdout)
+    assert f"- {URL}: nothing there ({site.address}: {reason})." in joined_comments(result.stdout)
     assert "evil" not in result.stdout
 
 
@@ -324,10 +307,10 @@ def test_control_characters_from_the_file_are_escaped_in_the_output(site: Site) 
     text = result.stdout
     assert "\x9b" not in text and "\u202e" not in text and "\x7f" not in text
     assert not any(line.startswith(("  evil", "evil", "x:")) for line in text.splitlines())
-    data = load(text)
+    data = load_yaml(text)
     assert data["version"] == 1 and list(data["profiles"]) == ["smtp"]  # the hostile host is never reached
-    assert "Not written: imap imap.example.test\\x0a  evil: yes\\x9b31m\\u202e\\x7f:993 from " in flat(text)
-    assert "No IMAP or POP3 server was found that answers: only SMTP is written." in flat(text)
+    assert "Not written: imap imap.example.test\\x0a  evil: yes\\x9b31m\\u202e\\x7f:993 from " in joined_comments(text)
+    assert "No IMAP or POP3 server was found that answers: only SMTP is written." in joined_comments(text)
 
 
 def test_http_only_when_allowed(site: Site) -> None:
@@ -343,8 +326,8 @@ def test_http_only_when_allowed(site: Site) -> None:
     assert without.exit_code == 2 and f"https://{AUTOCONFIG}" in without.stderr
     allowed = site.init(ADDRESS, "--allow-http")
     assert allowed.exit_code == 0, allowed.stderr
-    assert f"- http://{AUTOCONFIG}{CONFIG_PATH}: used for imap and smtp." in flat(allowed.stdout)
-    assert f"- {URL}: nothing there ({site.address}: connection refused)." in flat(allowed.stdout)
+    assert f"- http://{AUTOCONFIG}{CONFIG_PATH}: used for imap and smtp." in joined_comments(allowed.stdout)
+    assert f"- {URL}: nothing there ({site.address}: connection refused)." in joined_comments(allowed.stdout)
 
 
 def test_discover_options_need_discover(site: Site) -> None:
@@ -383,12 +366,12 @@ def test_a_file_naming_hundreds_of_servers_is_probed_only_up_to_a_bound(site: Si
     assert time.monotonic() - started < 5
     asked = {name for name in site.dns.asked("A") if name.startswith("gone")}
     assert len(asked) == MAX_PROBED  # the first ones only: none of the others is looked up
-    comments = flat(result.stdout)
+    comments = joined_comments(result.stdout)
     assert (
         f"Not written: {300 - MAX_PROBED} more incoming servers of {URL}: not probed (only the first {MAX_PROBED} are)."
         in comments
     )
-    assert list(load(result.stdout)["profiles"]) == ["smtp"]
+    assert list(load_yaml(result.stdout)["profiles"]) == ["smtp"]
 
 
 def test_each_profile_comes_whole_from_the_first_place_that_has_one(site: Site) -> None:
@@ -410,7 +393,7 @@ def test_each_profile_comes_whole_from_the_first_place_that_has_one(site: Site) 
         "imap": ("imap", f"mail.{DOMAIN}", 993, "tls", ADDRESS),
         "smtp": ("smtp", f"smtp.{DOMAIN}", 587, "starttls", ADDRESS),
     }
-    comments = flat(result.stdout)
+    comments = joined_comments(result.stdout)
     assert f"- {URL}: used for smtp." in comments
     assert f"- the SRV records of {DOMAIN}: used for imap." in comments
     assert f"# From the SRV records of {DOMAIN}." in result.stdout and f"# From {URL}." in result.stdout

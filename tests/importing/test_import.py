@@ -12,9 +12,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-from ruamel.yaml import YAML
 
-from tests.cli_run import Result, mailcheck, repo
+from tests.cli_run import Result, check_findings, joined_comments, load_yaml, mailcheck, one_line_error, repo
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "import"
 ISPDB = ["aol.com", "charter.net", "gmx.net", "inbox.lv", "kokuyou.ne.jp", "office365.com"]
@@ -28,29 +27,6 @@ def folder(tmp_path: Path) -> Path:
 
 def run(folder: Path, *args: str) -> Result:
     return mailcheck(folder, *args)
-
-
-def load(text: str) -> dict:
-    return YAML(typ="safe", pure=True).load(text)
-
-
-def flat(text: str) -> str:
-    """The output with wrapped comment lines joined, to find a sentence wherever it wraps."""
-    return re.sub(r"\n *# ", " ", text)
-
-
-def findings(folder: Path, path: str) -> list[tuple[str, str]]:
-    result = run(folder, "check", path, "--format", "json")
-    return [(f["profile"], f["rule"]) for f in result.json()["findings"]]
-
-
-def one_line_error(result: Result, *parts: str) -> None:
-    assert result.exit_code == 2, result.stdout + result.stderr
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1 and result.stderr.startswith("mailcheck: error: "), result.stderr
-    for part in parts:
-        assert part in result.stderr, result.stderr
 
 
 # What `mailcheck check` reports on each import: only what the provider's own data causes.
@@ -88,7 +64,7 @@ def test_check_reports_only_what_the_provider_data_causes(folder: Path, name: st
     args = ["import", str(FIXTURES / f"{name}.xml"), "-o", "out.mail.yaml"]
     result = run(folder, *args, *(["--address", address] if address else []))
     assert (result.exit_code, result.stdout, result.stderr) == (0, "", "")
-    assert findings(folder, "out.mail.yaml") == CHECKED[(name, address)]
+    assert check_findings(folder, "out.mail.yaml") == CHECKED[(name, address)]
 
 
 def expected_servers(name: str, address: str) -> list[tuple[str, str, int, str]]:
@@ -110,7 +86,7 @@ def expected_servers(name: str, address: str) -> list[tuple[str, str, int, str]]
 def test_ispdb_files_round_trip(folder: Path, name: str, address: str | None) -> None:
     result = run(folder, "import", str(FIXTURES / f"{name}.xml"), *(["--address", address] if address else []))
     assert result.exit_code == 0, result.stderr
-    profiles = load(result.stdout)["profiles"]
+    profiles = load_yaml(result.stdout)["profiles"]
     got = [(p["protocol"], p["host"], p["port"], p["security"]) for p in profiles.values()]
     first_domain = ET.parse(FIXTURES / f"{name}.xml").getroot().findtext("emailProvider/domain")
     assert got == expected_servers(name, address or f"user@{first_domain}")
@@ -118,7 +94,7 @@ def test_ispdb_files_round_trip(folder: Path, name: str, address: str | None) ->
 
 def test_profile_names_count_repeats(folder: Path) -> None:
     result = run(folder, "import", str(FIXTURES / "gmx.net.xml"))
-    assert list(load(result.stdout)["profiles"]) == ["imap", "imap-2", "pop3", "pop3-2", "smtp", "smtp-2"]
+    assert list(load_yaml(result.stdout)["profiles"]) == ["imap", "imap-2", "pop3", "pop3-2", "smtp", "smtp-2"]
 
 
 @pytest.mark.parametrize("name", ISPDB)
@@ -126,7 +102,7 @@ def test_every_comment_names_the_element_on_its_line(folder: Path, name: str) ->
     source = (FIXTURES / f"{name}.xml").read_text(encoding="utf-8").splitlines()
     output = run(folder, "import", str(FIXTURES / f"{name}.xml")).stdout
     cited = re.findall(rf"{re.escape(name)}\.xml:(\d+) <([A-Za-z]+)", output)
-    assert len(cited) >= 4 * len(load(output)["profiles"])  # protocol, host, port, security at least
+    assert len(cited) >= 4 * len(load_yaml(output)["profiles"])  # protocol, host, port, security at least
     for line, element in cited:
         assert f"<{element}" in source[int(line) - 1], (line, element)
     for line in output.splitlines():  # every value line of a profile says where it came from
@@ -136,51 +112,51 @@ def test_every_comment_names_the_element_on_its_line(folder: Path, name: str) ->
 
 def test_without_address_placeholders_get_a_stand_in_and_from_is_left(folder: Path) -> None:
     raw = run(folder, "import", str(FIXTURES / "aol.com.xml")).stdout
-    output = flat(raw)
+    output = joined_comments(raw)
     assert "No --address was given: the placeholders are filled with user@aol.com, and from is left for you." in output
-    smtp = load(raw)["profiles"]["smtp"]
+    smtp = load_yaml(raw)["profiles"]["smtp"]
     assert smtp["auth"]["username"] == "user@aol.com" and "from" not in smtp
     assert "    # from: {address: user@aol.com}" in raw
 
 
 def test_address_fills_placeholders_and_sets_from(folder: Path) -> None:
     output = run(folder, "import", str(FIXTURES / "inbox.lv.xml"), "--address", "anna@inbox.lv").stdout
-    profiles = load(output)["profiles"]
+    profiles = load_yaml(output)["profiles"]
     assert {p["host"] for p in profiles.values()} == {"mail.inbox.lv"}
     assert {p["auth"]["username"] for p in profiles.values()} == {"anna@inbox.lv"}
     assert profiles["smtp"]["from"] == {"address": "anna@inbox.lv"}
     assert "imap" in profiles and "from" not in profiles["imap"]
     local = run(folder, "import", str(FIXTURES / "kokuyou.ne.jp.xml"), "--address", "taro@kokuyou.ne.jp").stdout
-    assert load(local)["profiles"]["pop3"]["auth"]["username"] == "taro"  # %EMAILLOCALPART%
+    assert load_yaml(local)["profiles"]["pop3"]["auth"]["username"] == "taro"  # %EMAILLOCALPART%
 
 
 def test_auth_is_a_reference_and_oauth2_first_is_taken_as_thunderbird_does(folder: Path) -> None:
     output = run(folder, "import", str(FIXTURES / "aol.com.xml")).stdout
-    imap = load(output)["profiles"]["imap"]
+    imap = load_yaml(output)["profiles"]["imap"]
     assert imap["auth"] == {"username": "user@aol.com", "token": {"env": "IMAP_TOKEN"}, "mechanism": "xoauth2"}
     assert "# The file also lists password-cleartext" in output
-    gmx = load(run(folder, "import", str(FIXTURES / "gmx.net.xml")).stdout)["profiles"]
+    gmx = load_yaml(run(folder, "import", str(FIXTURES / "gmx.net.xml")).stdout)["profiles"]
     assert gmx["smtp-2"]["auth"]["password"] == {"env": "SMTP_2_PASSWORD"}
 
 
 def test_smtp_without_login_and_username(folder: Path) -> None:
     output = run(folder, "import", str(FIXTURES / "kokuyou.ne.jp.xml")).stdout
-    assert "auth" not in load(output)["profiles"]["smtp"]
+    assert "auth" not in load_yaml(output)["profiles"]["smtp"]
     assert "    # kokuyou.ne.jp.xml:18 <authentication>none</authentication>: no login, so no auth." in output
 
 
 def test_skipped_servers_are_named_in_the_header(folder: Path) -> None:
     raw = run(folder, "import", str(FIXTURES / "office365.com.xml")).stdout
-    output = flat(raw)
+    output = joined_comments(raw)
     for line, kind in ((28, "ews"), (33, "owa"), (38, "graph"), (44, "exchange")):
         assert f'Skipped office365.com.xml:{line} <incomingServer type="{kind}">' in output
-    assert list(load(raw)["profiles"]) == ["imap", "pop3", "smtp"]
+    assert list(load_yaml(raw)["profiles"]) == ["imap", "pop3", "smtp"]
 
 
 def test_autodiscover_ssl_on_is_decided_by_port(folder: Path) -> None:
     output = run(folder, "import", str(FIXTURES / "autodiscover-ssl-on.xml")).stdout
-    profiles = load(output)["profiles"]
-    output = flat(output)
+    profiles = load_yaml(output)["profiles"]
+    output = joined_comments(output)
     assert (profiles["imap"]["port"], profiles["imap"]["security"]) == (993, "tls")
     assert (profiles["smtp"]["port"], profiles["smtp"]["security"]) == (587, "starttls")
     assert "<SSL>on</SSL> does not say implicit TLS or STARTTLS: decided by the port as Thunderbird does" in output
@@ -192,8 +168,8 @@ def test_autodiscover_ssl_on_is_decided_by_port(folder: Path) -> None:
 def test_autodiscover_encryption_auth_required_and_skips(folder: Path) -> None:
     fixture = str(FIXTURES / "autodiscover-encryption.xml")
     output = run(folder, "import", fixture, "--address", "ops@example.org").stdout
-    profiles = load(output)["profiles"]
-    output = flat(output)
+    profiles = load_yaml(output)["profiles"]
+    output = joined_comments(output)
     assert [(n, p["port"], p["security"]) for n, p in profiles.items()] == [
         ("pop3", 995, "tls"),
         ("imap", 143, "starttls"),  # Encryption Auto overrides SSL off (Microsoft), decided by port
@@ -251,8 +227,8 @@ def test_a_password_in_the_file_is_never_copied(folder: Path) -> None:
     (folder / "p.xml").write_text(AUTOCONFIG.format(server), encoding="utf-8")
     result = run(folder, "import", "p.xml")
     assert result.exit_code == 0 and "Tr0ub4dor" not in result.stdout
-    assert load(result.stdout)["profiles"]["imap"]["auth"]["password"] == {"env": "IMAP_PASSWORD"}
-    assert "The file holds a <password> (line 5): it is not copied" in flat(result.stdout)
+    assert load_yaml(result.stdout)["profiles"]["imap"]["auth"]["password"] == {"env": "IMAP_PASSWORD"}
+    assert "The file holds a <password> (line 5): it is not copied" in joined_comments(result.stdout)
 
 
 def test_incomplete_servers_unknown_elements_and_values(folder: Path) -> None:
@@ -268,8 +244,8 @@ def test_incomplete_servers_unknown_elements_and_values(folder: Path) -> None:
     result = run(folder, "import", "i.xml", "-o", "i.mail.yaml")
     assert result.exit_code == 0, result.stderr
     output = (folder / "i.mail.yaml").read_text(encoding="utf-8")
-    profiles = load(output)["profiles"]
-    output = flat(output)
+    profiles = load_yaml(output)["profiles"]
+    output = joined_comments(output)
     assert list(profiles) == ["imap", "smtp"]
     assert "port" not in profiles["imap"] and "port" not in profiles["smtp"]
     assert "mailcheck's default for imap with tls (993) applies" in output
@@ -281,7 +257,7 @@ def test_incomplete_servers_unknown_elements_and_values(folder: Path) -> None:
     assert "%EMAILADDRESS is not a placeholder Thunderbird fills" in output
     assert profiles["smtp"]["auth"]["username"] == "%EMAILADDRESS"  # as Thunderbird would use it
     assert "no <authentication> mailcheck speaks: a password is assumed" in output
-    assert findings(folder, "i.mail.yaml") == [("smtp", "MC402")]  # that login is no address to send from
+    assert check_findings(folder, "i.mail.yaml") == [("smtp", "MC402")]  # that login is no address to send from
 
 
 HOSTILE_HOSTS = [
@@ -305,7 +281,7 @@ def test_values_from_the_file_cannot_change_the_yaml(folder: Path, host: str) ->
     (folder / "h.xml").write_text(AUTOCONFIG.format(server), encoding="utf-8")
     result = run(folder, "import", "h.xml", "-o", "h.mail.yaml")
     assert result.exit_code == 0, result.stderr
-    profiles = load((folder / "h.mail.yaml").read_text(encoding="utf-8"))["profiles"]
+    profiles = load_yaml((folder / "h.mail.yaml").read_text(encoding="utf-8"))["profiles"]
     assert list(profiles) == ["imap"]
     assert profiles["imap"]["host"] == host.strip() and profiles["imap"]["auth"]["username"] == "a\nb #c"
     check = run(folder, "check", "h.mail.yaml", "--format", "json")
