@@ -9,8 +9,6 @@ import click
 
 from mailcheck.commands.common import EXIT_OK, profile_file_options, usage_error
 
-DEFAULT_TIMEOUT = 10.0  # seconds per network step, as a profile's default timeout
-
 
 @click.command("init")
 @click.argument("address")
@@ -33,7 +31,7 @@ DEFAULT_TIMEOUT = 10.0  # seconds per network step, as a profile's default timeo
     "--timeout",
     type=click.FloatRange(min=0, min_open=True, max=300),
     metavar="SECONDS",
-    help=f"With --discover: the bound of each fetch, lookup and probe (default {DEFAULT_TIMEOUT:g}).",
+    help="With --discover: the bound of each fetch, lookup and probe (default: the profile format's default timeout).",
 )
 def init_command(
     address: str,
@@ -76,7 +74,9 @@ def init_command(
                 tls = tls_context(ca_file)
             except (ValueError, UnusableCaFile) as err:
                 return usage_error(str(err))
-            settings = Settings(resolver, allow_http, tls, timeout or DEFAULT_TIMEOUT)
+            from mailcheck.profile import common_default
+
+            settings = Settings(resolver, allow_http, tls, timeout or float(common_default(("timeout",))))
             text = profile_text(checked, settings)
         else:
             from mailcheck.initialise import profile_text as offline_text
