@@ -16,17 +16,14 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
-from prometheus_client.parser import text_string_to_metric_families as parse_prometheus
 from ruamel.yaml import YAML
 
 from mailcheck.cli import cli
 from tests.integration.mailservers import ANY_PASSWORD_PASSDB, MailPorts, MailServers
 from tests.integration.test_probe_real_servers import PASSWORD_ENV, SERVICES, probe, real, rules
+from tests.metrics_read import Metrics, read_metrics
 
 RECEIVERS = [(p, s) for p, s in SERVICES if p != "smtp"]
-
-Metrics = dict[str, list[tuple[dict[str, str], float]]]
 
 
 @pytest.fixture(scope="module")
@@ -132,14 +129,6 @@ def test_cli_auth_enforced_exit_codes_and_json(
 
 
 # --------------------------------------------------------------------------- --format openmetrics
-
-
-def read_metrics(text: str) -> Metrics:
-    """Every sample by family; both of prometheus_client's parsers must read the same."""
-    openmetrics = {f.name: [(s.labels, s.value) for s in f.samples] for f in parse_openmetrics(text)}
-    prometheus = {f.name: [(s.labels, s.value) for s in f.samples] for f in parse_prometheus(text)}
-    assert openmetrics == prometheus
-    return openmetrics
 
 
 def by_profile(metrics: Metrics, name: str) -> dict[str, float]:

@@ -11,22 +11,12 @@ import calendar
 import datetime
 from pathlib import Path
 
-from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
-from prometheus_client.parser import text_string_to_metric_families as parse_prometheus
-
+from tests.metrics_read import read_metrics
 from tests.probe.probe_helpers import PASSWORD, USER, mailcheck, profile
 from tests.probe.probe_servers import server_context
 
 WRONG = "Wr0ng-Pa55word-for-metrics"
 INLINE = "Inline-Secret-Wr1tten-in-the-file"
-
-
-def read(text: str) -> dict[str, list[tuple[dict[str, str], float]]]:
-    """Every sample by family; both parsers must read the same."""
-    openmetrics = {f.name: [(s.labels, s.value) for s in f.samples] for f in parse_openmetrics(text)}
-    prometheus = {f.name: [(s.labels, s.value) for s in f.samples] for f in parse_prometheus(text)}
-    assert openmetrics == prometheus
-    return openmetrics
 
 
 def value(metrics: dict[str, list[tuple[dict[str, str], float]]], name: str, **match: str) -> float:
@@ -50,7 +40,7 @@ def test_a_passing_starttls_probe_as_metrics(probe, smtp, ca) -> None:
     done = mailcheck(probe.folder, "probe", "--format", "openmetrics")
     assert done.exit_code == 0, done.output
     assert done.stdout.endswith("\n# EOF\n")
-    metrics = read(done.stdout)
+    metrics = read_metrics(done.stdout)
     labels = {"profile": "outgoing", "file": "probe.mail.yaml", "protocol": "smtp", "host": "127.0.0.1"}
     labels["port"] = str(server.port)
     assert metrics["mailcheck_probe_success"] == [(labels, 1)]
@@ -74,7 +64,7 @@ def test_a_rejected_login_and_an_invalid_profile_fail_with_their_rule(probe, smt
     probe.write({"wrong-password": wrong, "good": profile("smtp", server.port, "tls"), "broken": broken})
     done = mailcheck(probe.folder, "probe", "--format", "openmetrics", env={"WRONG": WRONG})
     assert done.exit_code == 1, done.output
-    metrics = read(done.stdout)
+    metrics = read_metrics(done.stdout)
     assert value(metrics, "success", profile="good") == 1
     assert value(metrics, "success", profile="wrong-password") == 0
     assert value(metrics, "success", profile="broken") == 0
@@ -97,7 +87,7 @@ def test_an_inline_secret_and_the_username_are_in_no_label_or_value(probe, smtp)
     probe.write({"inline": profile("smtp", server.port, "starttls", auth={"password": INLINE})})
     done = mailcheck(probe.folder, "probe", "--format", "openmetrics")
     assert done.exit_code == 0, done.output
-    metrics = read(done.stdout)
+    metrics = read_metrics(done.stdout)
     assert value(metrics, "login_success", profile="inline") == 1
     for secret in hidden(INLINE):
         assert secret not in done.output
@@ -113,7 +103,7 @@ def test_output_to_a_file_beside_the_terminal_text(probe, smtp) -> None:
     assert done.stdout.startswith("PASS  outgoing")  # the terminal keeps its text
     assert sorted(p.name for p in textfile.iterdir()) == ["mailcheck.prom"]  # no temporary file left
     written = (textfile / "mailcheck.prom").read_text(encoding="utf-8")
-    assert value(read(written), "success", profile="outgoing") == 1
+    assert value(read_metrics(written), "success", profile="outgoing") == 1
     again = mailcheck(probe.folder, "probe", "--output", "openmetrics:textfile/mailcheck.prom")
     assert again.exit_code == 0 and sorted(p.name for p in textfile.iterdir()) == ["mailcheck.prom"]
 
@@ -125,7 +115,7 @@ def test_a_failing_run_still_writes_its_metrics(probe, smtp) -> None:
     )
     done = mailcheck(probe.folder, "probe", "--output", "openmetrics:mailcheck.prom")
     assert done.exit_code == 1
-    metrics = read((Path(probe.folder) / "mailcheck.prom").read_text(encoding="utf-8"))
+    metrics = read_metrics((Path(probe.folder) / "mailcheck.prom").read_text(encoding="utf-8"))
     assert value(metrics, "success", profile="closed") == 0 and value(metrics, "success", profile="open") == 1
     [(labels, _)] = metrics["mailcheck_probe_failure_info"]
     assert (labels["rule"], labels["step"]) == ("MC502", "connect")

@@ -360,17 +360,14 @@ def test_the_receivers_secret_is_masked_in_every_format(probe, rig, format_name)
 
 
 def test_the_round_trip_as_metrics_delivered_and_not(probe, rig):
-    from prometheus_client.openmetrics.parser import text_string_to_metric_families as parse_openmetrics
-    from prometheus_client.parser import text_string_to_metric_families as parse_prometheus
+    from tests.metrics_read import Metrics, read_metrics
 
-    def metrics(mailbox: Rig) -> dict[str, list[tuple[dict[str, str], float]]]:
+    def metrics(mailbox: Rig) -> Metrics:
         probe.write(mailbox.profiles())
         done = mailcheck(
             probe.folder, "probe", "--round-trip", "--round-trip-timeout", "1.5", "--format", "openmetrics"
         )
-        read = {f.name: [(s.labels, s.value) for s in f.samples] for f in parse_openmetrics(done.stdout)}
-        assert read == {f.name: [(s.labels, s.value) for s in f.samples] for f in parse_prometheus(done.stdout)}
-        return read
+        return read_metrics(done.stdout)
 
     delivered = metrics(rig("imap", delay=0.3))
     ((labels, value),) = delivered["mailcheck_probe_round_trip_delivered"]
