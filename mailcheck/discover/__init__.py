@@ -82,8 +82,9 @@ async def _profile_text(address: str, settings: Settings) -> str:
             trail.append(f"{name}: no server it names answers (below).")
         else:
             trail.append(f"{name}: it names no {' or '.join(open_groups)} server.")
-    if not chosen:
-        raise InitFailure(f"found no mail server for {domain} that answers: " + " ".join(trail))
+    if not chosen:  # the header would have listed why each server named was not written: the error does
+        why = [f"Not written: {line}" for line in unwritten]
+        raise InitFailure(f"found no mail server for {domain} that answers: " + " ".join([*trail, *why]))
     unasked = [name for name, _ in remaining]
     servers = [_written(chosen[group]) for group in GROUPS if group in chosen]
     header = _header(address, trail, unasked, about, unwritten, chosen)

@@ -197,7 +197,11 @@ def test_unreachable_servers_everywhere_are_a_one_line_error(site: Site) -> None
     xml = config_xml(DOMAIN, server_xml("in", "imap", f"imap.{DOMAIN}", 993, "SSL"))
     site.resolver(a={AUTOCONFIG: [], f"imap.{DOMAIN}": []})  # no mail server listens
     site.autoconfig((AUTOCONFIG,), {CONFIG_PATH: Answer(xml)})
-    one_line_error(site.init(ADDRESS), f"{URL}: no server it names answers")
+    one_line_error(
+        site.init(ADDRESS),
+        f"{URL}: no server it names answers",
+        f"Not written: imap imap.{DOMAIN}:993 from {URL}: {site.address}: the connection was refused or closed.",
+    )
 
 
 # -- hostile answers: each is "nothing there" with its reason, and the SRV records are used instead
