@@ -404,3 +404,38 @@ def test_each_profile_comes_whole_from_the_first_place_that_has_one(site: Site) 
     assert f"# {URL}:" in line_of(result.stdout, "host: smtp.")
     assert f"# SRV _imaps._tcp.{DOMAIN}" in line_of(result.stdout, "host: mail.")
     assert site.check_text(result.stdout) == []
+
+
+def test_hostile_mail_servers_are_not_written_and_cost_the_timeout_at_most(site: Site) -> None:
+    """Candidates that stay silent, send binary garbage, an endless line or an HTTP answer."""
+    from tests.probe.probe_servers import Peer, start_line_server
+
+    def hostile(kind: str):
+        def behave(peer: Peer) -> None:
+            if kind == "silent":
+                peer.pause(30)
+            elif kind == "garbage":
+                peer.send(b"\x00\xff\x1b[31m" * 5000)
+            elif kind == "endless":
+                while not peer.stop.is_set():
+                    peer.send(b"220" + b"-" * 1000)
+            else:
+                peer.send("HTTP/1.1 400 Bad Request\r\n\r\n")
+
+        return behave
+
+    ports = {}
+    for kind in ("silent", "garbage", "endless", "http"):
+        server = start_line_server(hostile(kind), site.address, 0)
+        site.closers.append(server.close)
+        ports[kind] = server.port
+    site.resolver(a={AUTOCONFIG: [], f"mx.{DOMAIN}": []})
+    servers = (server_xml("out", "smtp", f"mx.{DOMAIN}", port, "STARTTLS") for port in ports.values())
+    site.autoconfig((AUTOCONFIG,), {CONFIG_PATH: Answer(config_xml(DOMAIN, *servers))})
+    started = time.monotonic()
+    result = site.init(ADDRESS, timeout="2")
+    assert time.monotonic() - started < 2 * 4  # the candidates are probed at once: one timeout, not four
+    one_line_error(result, f"{URL}: no server it names answers")
+    for port in ports.values():
+        assert f"Not written: smtp mx.{DOMAIN}:{port} from {URL}: " in result.stderr
+    assert not any(c in result.stderr for c in ("\x00", "\xff", "\x1b"))
